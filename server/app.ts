@@ -1,0 +1,65 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
+import authPlugin from './plugins/auth.js';
+import { installErrorHandler } from './plugins/errors.js';
+import openapiPlugin from './plugins/openapi.js';
+import { securityHeaders } from './plugins/security-headers.js';
+import storePlugin from './plugins/store.js';
+import { installValidators } from './plugins/validation.js';
+import webPlugin from './plugins/web.js';
+import authRoutes from './routes/auth/index.js';
+import eventRoutes from './routes/events/index.js';
+import publicRoutes from './routes/public/index.js';
+import ticketRoutes from './routes/tickets/index.js';
+
+/** Ticket codes are bearer secrets: logs show only their first 8 characters. */
+export function redactUrl(url: string): string {
+  return url.replace(
+    /([0-9a-fA-F]{8})-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g,
+    (_m, head: string) => `${head}-…`,
+  );
+}
+
+/** Pino options: request lines without credentials or full ticket codes. */
+export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+  return {
+    level,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
+    serializers: {
+      req(request) {
+        return { method: request.method, url: redactUrl(request.url), remoteAddress: request.ip };
+      },
+    },
+  };
+}
+
+/** Builds the whole Admit app as one Fastify instance; tests call this too. */
+export async function buildApp(config: Config, options: { logger?: FastifyServerOptions['logger'] } = {}) {
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(config.logLevel),
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installValidators(app);
+  installErrorHandler(app);
+  app.addHook('onSend', securityHeaders);
+
+  await app.register(storePlugin, { databaseUrl: config.databaseUrl, sqliteSync: config.sqliteSync });
+  await app.register(authPlugin, { ttlSeconds: config.sessionTtlSeconds });
+  await app.register(openapiPlugin);
+  await app.register(authRoutes, {
+    prefix: '/api/auth',
+    registrationEnabled: config.registrationEnabled,
+    ttlSeconds: config.sessionTtlSeconds,
+  });
+  await app.register(eventRoutes, { prefix: '/api/events' });
+  await app.register(ticketRoutes, { prefix: '/api/tickets' });
+  await app.register(publicRoutes);
+  await app.register(webPlugin, { webRoot: config.webRoot });
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,87 @@
+import { type Kysely, sql } from 'kysely';
+import type { Dialect } from '../database.js';
+
+/** Users, sessions, events, batches, tickets and the redemption log. */
+export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  await db.schema
+    .createTable('users')
+    .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+    .addColumn('username', 'varchar(64)', (c) => c.notNull())
+    .addColumn('username_key', 'varchar(64)', (c) => c.notNull().unique())
+    .addColumn('password_hash', 'varchar(255)', (c) => c.notNull())
+    .addColumn('created_at', 'varchar(30)', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('sessions')
+    .addColumn('token_hash', 'varchar(64)', (c) => c.primaryKey())
+    .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('created_at', 'varchar(30)', (c) => c.notNull())
+    .addColumn('expires_at', 'varchar(30)', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('sessions_user_idx').on('sessions').column('user_id').execute();
+  await db.schema.createIndex('sessions_expiry_idx').on('sessions').column('expires_at').execute();
+
+  await db.schema
+    .createTable('events')
+    .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+    .addColumn('owner_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('name', 'varchar(200)', (c) => c.notNull())
+    .addColumn('name_key', 'varchar(200)', (c) => c.notNull())
+    .addColumn('date', 'varchar(10)', (c) => c.notNull())
+    .addColumn('initial_tickets', 'integer', (c) => c.notNull())
+    .addColumn('additional_tickets', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('redeemed_tickets', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', 'varchar(30)', (c) => c.notNull())
+    .execute();
+  for (const column of ['date', 'name_key', 'created_at']) {
+    await db.schema
+      .createIndex(`events_owner_${column}_idx`)
+      .on('events')
+      .columns(['owner_id', column, 'id'])
+      .execute();
+  }
+
+  await db.schema
+    .createTable('ticket_batches')
+    .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+    .addColumn('event_id', 'varchar(36)', (c) => c.notNull().references('events.id').onDelete('cascade'))
+    .addColumn('count', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'varchar(30)', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('ticket_batches_event_idx')
+    .on('ticket_batches')
+    .columns(['event_id', 'created_at'])
+    .execute();
+
+  // Tickets are the big table (millions of rows): on SQLite the primary key is the
+  // clustered key (WITHOUT ROWID), so a redeem is one B-tree lookup.
+  let tickets = db.schema
+    .createTable('tickets')
+    .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+    .addColumn('event_id', 'varchar(36)', (c) => c.notNull().references('events.id').onDelete('cascade'))
+    .addColumn('batch_id', 'varchar(36)', (c) => c.notNull().references('ticket_batches.id').onDelete('cascade'))
+    .addColumn('redeemed_at', 'varchar(30)')
+    .addColumn('redeem_key', 'varchar(200)');
+  if (dialect === 'sqlite') tickets = tickets.modifyEnd(sql`without rowid`);
+  await tickets.execute();
+  await db.schema.createIndex('tickets_event_idx').on('tickets').columns(['event_id', 'id']).execute();
+  await db.schema.createIndex('tickets_batch_idx').on('tickets').columns(['batch_id', 'id']).execute();
+
+  await db.schema
+    .createTable('redemption_attempts')
+    .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
+      dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+    )
+    .addColumn('ticket_id', 'varchar(36)', (c) => c.notNull())
+    .addColumn('event_id', 'varchar(36)')
+    .addColumn('outcome', 'varchar(16)', (c) => c.notNull())
+    .addColumn('attempted_at', 'varchar(30)', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('redemption_attempts_ticket_idx')
+    .on('redemption_attempts')
+    .columns(['ticket_id', 'outcome'])
+    .execute();
+}

@@ -1,0 +1,61 @@
+import type { Generated } from 'kysely';
+
+/** Kysely table types. Timestamps are ISO 8601 UTC strings; dates are YYYY-MM-DD. */
+export interface UsersTable {
+  id: string;
+  username: string;
+  username_key: string;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface EventsTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  name_key: string;
+  date: string;
+  initial_tickets: number;
+  additional_tickets: number;
+  redeemed_tickets: number;
+  created_at: string;
+}
+
+export interface TicketBatchesTable {
+  id: string;
+  event_id: string;
+  count: number;
+  created_at: string;
+}
+
+export interface TicketsTable {
+  id: string;
+  event_id: string;
+  batch_id: string;
+  redeemed_at: string | null;
+  redeem_key: string | null;
+}
+
+export interface RedemptionAttemptsTable {
+  id: Generated<number>;
+  ticket_id: string;
+  event_id: string | null;
+  outcome: 'redeemed' | 'duplicate' | 'replayed' | 'unknown';
+  attempted_at: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  events: EventsTable;
+  ticket_batches: TicketBatchesTable;
+  tickets: TicketsTable;
+  redemption_attempts: RedemptionAttemptsTable;
+}

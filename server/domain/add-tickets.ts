@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Batch } from '../../shared/schemas.js';
+import type { Database } from '../db/schema.js';
+import { nowIso } from './common.js';
+import { findOwnedEventRow } from './find-event.js';
+import { type InsertTicketsOptions, insertTickets } from './insert-tickets.js';
+
+/** Adds a batch of tickets to an owned event atomically and bumps its additional-tickets total. */
+export async function addTickets(
+  db: Kysely<Database>,
+  ownerId: string,
+  eventId: string,
+  count: number,
+  options: InsertTicketsOptions = {},
+): Promise<{ batch: Batch; eventId: string }> {
+  const event = await findOwnedEventRow(db, ownerId, eventId);
+  const batch: Batch = { id: randomUUID(), count, createdAt: nowIso() };
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('ticket_batches')
+      .values({ id: batch.id, event_id: event.id, count, created_at: batch.createdAt })
+      .execute();
+    await insertTickets(trx, event.id, batch.id, count, options);
+    await trx
+      .updateTable('events')
+      .set((eb) => ({ additional_tickets: eb('additional_tickets', '+', count) }))
+      .where('id', '=', event.id)
+      .execute();
+  });
+  return { batch, eventId: event.id };
+}

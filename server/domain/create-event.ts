@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { CreateEventBody, Event } from '../../shared/schemas.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import { nowIso } from './common.js';
+import { type InsertTicketsOptions, insertTickets } from './insert-tickets.js';
+import { toEvent } from './mappers.js';
+
+/** Trims an event name and checks it is still 1–200 characters. */
+export function normaliseEventName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0) throw AppError.validation([{ field: 'name', message: 'must not be blank' }]);
+  return trimmed;
+}
+
+/** Checks that a YYYY-MM-DD string is a real calendar date (no 2026-02-30). */
+export function assertCalendarDate(date: string, field = 'date'): void {
+  const parsed = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date) {
+    throw AppError.validation([{ field, message: 'must be a real calendar date YYYY-MM-DD' }]);
+  }
+}
+
+/** Creates an event and its initial tickets in one transaction: all of it exists, or none. */
+export async function createEvent(
+  db: Kysely<Database>,
+  ownerId: string,
+  input: CreateEventBody,
+  options: InsertTicketsOptions = {},
+): Promise<Event> {
+  const name = normaliseEventName(input.name);
+  assertCalendarDate(input.date);
+  const createdAt = nowIso();
+  const row = {
+    id: randomUUID(),
+    owner_id: ownerId,
+    name,
+    name_key: name.toLowerCase(),
+    date: input.date,
+    initial_tickets: input.initialTickets,
+    additional_tickets: 0,
+    redeemed_tickets: 0,
+    created_at: createdAt,
+  };
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('events').values(row).execute();
+    const batchId = randomUUID();
+    await trx
+      .insertInto('ticket_batches')
+      .values({ id: batchId, event_id: row.id, count: input.initialTickets, created_at: createdAt })
+      .execute();
+    await insertTickets(trx, row.id, batchId, input.initialTickets, options);
+  });
+  return toEvent(row);
+}

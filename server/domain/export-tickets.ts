@@ -1,0 +1,69 @@
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import { ErrorCode } from '../../shared/error-codes.js';
+import { AppError } from '../errors.js';
+import { type Db, canonicalId } from './common.js';
+import { scanTickets } from './event-tickets.js';
+import { findOwnedEventRow } from './find-event.js';
+
+export const CSV_COLUMNS = ['ticket_id', 'status', 'created_at', 'redeemed_at'] as const;
+
+/** Prefixes cells a spreadsheet would run as a formula (OWASP CSV injection) with a quote. */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** A download filename from the event name: ASCII letters, digits, dash and underscore only. */
+export function csvFilename(eventName: string, suffix: string): string {
+  const slug = eventName
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+    .toLowerCase();
+  return `${slug || 'event'}-${suffix}.csv`;
+}
+
+export interface TicketExport {
+  filename: string;
+  stream: Readable;
+}
+
+/** Streams an owned event's tickets as RFC 4180 CSV, page by page, in constant memory. */
+export async function exportTickets(
+  db: Db,
+  ownerId: string,
+  eventId: string,
+  query: { status?: 'ok' | 'redeemed' | 'all'; batch?: string },
+): Promise<TicketExport> {
+  const event = await findOwnedEventRow(db, ownerId, eventId);
+  const status = query.status ?? 'ok';
+  const batchId = query.batch ? canonicalId(query.batch) : undefined;
+  if (batchId) {
+    const batch = await db
+      .selectFrom('ticket_batches')
+      .select('id')
+      .where('id', '=', batchId)
+      .where('event_id', '=', event.id)
+      .executeTakeFirst();
+    if (!batch) throw AppError.notFound(ErrorCode.notFound, 'No such ticket batch in this event.');
+  }
+
+  async function* rows() {
+    for await (const page of scanTickets(db, { eventId: event.id, status, batchId })) {
+      for (const t of page) yield [t.id, t.status, t.createdAt, t.redeemedAt ?? ''];
+    }
+  }
+  const csv = stringify({
+    header: true,
+    columns: [...CSV_COLUMNS],
+    record_delimiter: 'windows',
+    cast: { string: (value) => neutraliseFormula(value) },
+  });
+  const source = Readable.from(rows());
+  source.on('error', (err) => csv.destroy(err));
+  const stream = source.pipe(csv);
+  const suffix = batchId ? `batch-${batchId.slice(0, 8)}` : status === 'all' ? 'tickets' : `${status}-tickets`;
+  return { filename: csvFilename(event.name, suffix), stream };
+}

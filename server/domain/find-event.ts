@@ -1,0 +1,26 @@
+import type { Event } from '../../shared/schemas.js';
+import { ErrorCode } from '../../shared/error-codes.js';
+import type { EventsTable } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import { type Db, canonicalId } from './common.js';
+import { toEvent } from './mappers.js';
+
+/**
+ * The one place that decides event visibility: an event exists for a user only if they own it.
+ * Someone else's event is exactly as missing as one that never existed.
+ */
+export async function findOwnedEventRow(db: Db, ownerId: string, eventId: string): Promise<EventsTable> {
+  const row = await db
+    .selectFrom('events')
+    .selectAll()
+    .where('id', '=', canonicalId(eventId))
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+  if (!row) throw AppError.notFound(ErrorCode.eventNotFound, 'No such event.');
+  return row;
+}
+
+/** The event, with its counters, if the user owns it. */
+export async function getEvent(db: Db, ownerId: string, eventId: string): Promise<Event> {
+  return toEvent(await findOwnedEventRow(db, ownerId, eventId));
+}

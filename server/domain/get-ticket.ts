@@ -1,0 +1,47 @@
+import { ErrorCode } from '../../shared/error-codes.js';
+import type { OwnerTicket, Ticket } from '../../shared/schemas.js';
+import { AppError } from '../errors.js';
+import { type Db, canonicalId } from './common.js';
+import { toTicket } from './mappers.js';
+
+function ticketQuery(db: Db, ticketId: string) {
+  return db
+    .selectFrom('tickets')
+    .innerJoin('ticket_batches', 'ticket_batches.id', 'tickets.batch_id')
+    .select([
+      'tickets.id',
+      'tickets.event_id',
+      'tickets.redeemed_at',
+      'tickets.redeem_key',
+      'ticket_batches.created_at',
+    ])
+    .where('tickets.id', '=', canonicalId(ticketId));
+}
+
+/** A ticket by id, for anyone holding its code; null when unknown. */
+export async function findTicket(db: Db, ticketId: string): Promise<(Ticket & { redeemKey: string | null }) | null> {
+  const row = await ticketQuery(db, ticketId).executeTakeFirst();
+  return row ? { ...toTicket(row), redeemKey: row.redeem_key } : null;
+}
+
+/** A ticket with its event, only if the user owns the event; otherwise 404 like an unknown ticket. */
+export async function getOwnedTicket(db: Db, ownerId: string, ticketId: string): Promise<OwnerTicket> {
+  const row = await ticketQuery(db, ticketId)
+    .innerJoin('events', 'events.id', 'tickets.event_id')
+    .select(['events.name as event_name', 'events.date as event_date'])
+    .where('events.owner_id', '=', ownerId)
+    .executeTakeFirst();
+  if (!row) throw AppError.notFound(ErrorCode.ticketNotFound, 'No such ticket.');
+  return { ...toTicket(row), event: { id: row.event_id, name: row.event_name, date: row.event_date } };
+}
+
+/** Refused scans of a ticket since its first redemption. */
+export async function countDuplicateScans(db: Db, ticketId: string): Promise<number> {
+  const row = await db
+    .selectFrom('redemption_attempts')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('ticket_id', '=', canonicalId(ticketId))
+    .where('outcome', '=', 'duplicate')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,19 @@
+import { ErrorCode } from '../../shared/error-codes.js';
+import type { User } from '../../shared/schemas.js';
+import { AppError } from '../errors.js';
+import type { Db } from './common.js';
+import { toUser } from './mappers.js';
+import { decoyHash, verifyPassword } from './passwords.js';
+import { usernameKey } from './register-user.js';
+
+/** Checks credentials; unknown user and wrong password give the same error after the same work. */
+export async function loginUser(db: Db, input: { username: string; password: string }): Promise<User> {
+  const row = await db
+    .selectFrom('users')
+    .select(['id', 'username', 'created_at', 'password_hash'])
+    .where('username_key', '=', usernameKey(input.username))
+    .executeTakeFirst();
+  const ok = await verifyPassword(input.password, row?.password_hash ?? (await decoyHash));
+  if (!row || !ok) throw new AppError(ErrorCode.invalidCredentials, 401, 'Wrong username or password.');
+  return toUser(row);
+}

@@ -1,0 +1,41 @@
+import type { Event, Ticket, User } from '../../shared/schemas.js';
+import type { EventsTable, UsersTable } from '../db/schema.js';
+
+/** API view of a user row. */
+export function toUser(row: Pick<UsersTable, 'id' | 'username' | 'created_at'>): User {
+  return { id: row.id, username: row.username, createdAt: row.created_at };
+}
+
+/** API view of an event row; counters are read from the row, O(1). */
+export function toEvent(row: EventsTable): Event {
+  const initial = Number(row.initial_tickets);
+  const additional = Number(row.additional_tickets);
+  return {
+    id: row.id,
+    name: row.name,
+    date: row.date,
+    initialTickets: initial,
+    additionalTickets: additional,
+    totalTickets: initial + additional,
+    redeemedTickets: Number(row.redeemed_tickets),
+    createdAt: row.created_at,
+  };
+}
+
+export interface TicketRow {
+  id: string;
+  event_id: string;
+  redeemed_at: string | null;
+  created_at: string;
+}
+
+/** API view of a ticket row joined with its batch's creation time. */
+export function toTicket(row: TicketRow): Ticket {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    status: row.redeemed_at === null ? 'ok' : 'redeemed',
+    createdAt: row.created_at,
+    redeemedAt: row.redeemed_at,
+  };
+}

@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode } from '../../shared/error-codes.js';
+import type { User } from '../../shared/schemas.js';
+import { AppError } from '../errors.js';
+import { type Db, nowIso } from './common.js';
+import { hashPassword } from './passwords.js';
+
+/** Normalises a username for uniqueness: trimmed, case-insensitive. */
+export function usernameKey(username: string): string {
+  return username.trim().normalize('NFKC').toLowerCase();
+}
+
+/** Creates a user; a username taken in any letter case is 409 username_taken. */
+export async function registerUser(db: Db, input: { username: string; password: string }): Promise<User> {
+  const username = input.username.trim();
+  if (username.length < 3) {
+    throw AppError.validation([{ field: 'username', message: 'must be at least 3 characters' }]);
+  }
+  if (/\p{Cc}/u.test(username)) {
+    throw AppError.validation([{ field: 'username', message: 'must not contain control characters' }]);
+  }
+  const key = usernameKey(username);
+  const taken = await db.selectFrom('users').select('id').where('username_key', '=', key).executeTakeFirst();
+  if (taken) throw new AppError(ErrorCode.usernameTaken, 409, `The username "${username}" is already taken.`);
+  const user = { id: randomUUID(), username, username_key: key, created_at: nowIso() };
+  const password_hash = await hashPassword(input.password);
+  try {
+    await db
+      .insertInto('users')
+      .values({ ...user, password_hash })
+      .execute();
+  } catch (err) {
+    // Two registrations racing for one name: the unique index decides.
+    const again = await db.selectFrom('users').select('id').where('username_key', '=', key).executeTakeFirst();
+    if (again) throw new AppError(ErrorCode.usernameTaken, 409, `The username "${username}" is already taken.`);
+    throw err;
+  }
+  return { id: user.id, username, createdAt: user.created_at };
+}

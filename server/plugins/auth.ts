@@ -1,0 +1,89 @@
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ErrorCode } from '../../shared/error-codes.js';
+import type { Session } from '../domain/sessions.js';
+import { type ResolvedSession, findSession } from '../domain/sessions.js';
+import { AppError } from '../errors.js';
+
+export const SESSION_COOKIE = 'admit_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session: ResolvedSession | null;
+  }
+  interface FastifyInstance {
+    /** preHandler: 401 unless the request carries a live session. */
+    requireSession: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    setSessionCookie: (reply: FastifyReply, request: FastifyRequest, session: Session) => void;
+    clearSessionCookie: (reply: FastifyReply, request: FastifyRequest) => void;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function bearerToken(request: FastifyRequest): string | null | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+/**
+ * A cookie rides along with any request the browser makes, so a state-changing request
+ * authenticated by cookie must come from our own pages: SameSite=Strict plus an Origin /
+ * Sec-Fetch-Site check. Bearer tokens are never sent by a browser on its own and need no check.
+ */
+function assertSameOrigin(request: FastifyRequest): void {
+  const site = request.headers['sec-fetch-site'];
+  if (site && site !== 'same-origin' && site !== 'none') {
+    throw new AppError(ErrorCode.forbidden, 403, 'Cross-site requests are not allowed.');
+  }
+  const origin = request.headers.origin;
+  if (origin) {
+    let host: string | null = null;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      host = null;
+    }
+    if (host !== request.host) throw new AppError(ErrorCode.forbidden, 403, 'Cross-site requests are not allowed.');
+  }
+}
+
+async function authPlugin(app: FastifyInstance, opts: { ttlSeconds: number }) {
+  await app.register(cookie);
+  app.decorateRequest('session', null);
+
+  app.decorate('requireSession', async (request: FastifyRequest) => {
+    const bearer = bearerToken(request);
+    if (bearer === null) throw AppError.unauthorized('The Authorization header must be "Bearer <token>".');
+    const token = bearer ?? request.cookies[SESSION_COOKIE];
+    if (!token) throw AppError.unauthorized();
+    const session = await findSession(app.store.db, token);
+    if (!session) throw AppError.unauthorized('The session is invalid or has expired. Sign in again.');
+    if (bearer === undefined && !SAFE_METHODS.has(request.method)) assertSameOrigin(request);
+    request.session = session;
+  });
+
+  app.decorate('setSessionCookie', (reply: FastifyReply, request: FastifyRequest, session: Session) => {
+    reply.setCookie(SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: request.protocol === 'https',
+      path: '/',
+      maxAge: opts.ttlSeconds,
+    });
+  });
+
+  app.decorate('clearSessionCookie', (reply: FastifyReply, request: FastifyRequest) => {
+    reply.clearCookie(SESSION_COOKIE, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: request.protocol === 'https',
+      path: '/',
+    });
+  });
+}
+
+export default fp(authPlugin, { name: 'auth', dependencies: ['store'] });

@@ -1,0 +1,66 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ErrorCode } from '../../shared/error-codes.js';
+import { AppError, problemBody } from '../errors.js';
+import { toFieldErrors } from './validation.js';
+
+const codeByStatus: Record<number, ErrorCode> = {
+  400: ErrorCode.validationFailed,
+  401: ErrorCode.unauthorized,
+  403: ErrorCode.forbidden,
+  404: ErrorCode.notFound,
+  405: ErrorCode.methodNotAllowed,
+  413: ErrorCode.payloadTooLarge,
+  415: ErrorCode.unsupportedMediaType,
+  429: ErrorCode.tooManyRequests,
+  503: ErrorCode.serviceUnavailable,
+};
+
+/** Fastify's own 4xx errors (bad JSON, wrong content type, ...) in words a client can act on. */
+function describeFrameworkError(err: FastifyError): string {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Unsupported Content-Type: send application/json.';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'The request body is empty but Content-Type is application/json: send a JSON object.';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'The request body is too large.';
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'The request body is not valid JSON.';
+    default:
+      if (err instanceof SyntaxError) return 'The request body is not valid JSON.';
+      return err.message;
+  }
+}
+
+/** One error handler: everything becomes application/problem+json; 5xx internals are never shown. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      return reply
+        .code(error.status)
+        .type('application/problem+json')
+        .send(problemBody(error.code, error.status, error.detail, error.extra));
+    }
+    if (error.validation) {
+      const fieldErrors = toFieldErrors(error.validation as never, error.validationContext ?? 'request');
+      const app = AppError.validation(fieldErrors);
+      return reply
+        .code(400)
+        .type('application/problem+json')
+        .send(problemBody(app.code, 400, `Invalid ${error.validationContext ?? 'request'}: ${app.detail}`, app.extra));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code = codeByStatus[status] ?? ErrorCode.validationFailed;
+      return reply
+        .code(status)
+        .type('application/problem+json')
+        .send(problemBody(code, status, describeFrameworkError(error)));
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply
+      .code(500)
+      .type('application/problem+json')
+      .send(problemBody(ErrorCode.internalError, 500, 'Something went wrong on our side. It has been logged.'));
+  });
+}

@@ -1,0 +1,96 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ErrorCode } from '../../../shared/error-codes.js';
+import { Credentials, MeResponse, SessionResponse } from '../../../shared/schemas.js';
+import { loginUser } from '../../domain/login-user.js';
+import { registerUser } from '../../domain/register-user.js';
+import { createSession, revokeSession } from '../../domain/sessions.js';
+import { AppError } from '../../errors.js';
+import { problems } from '../responses.js';
+
+const tags = ['auth'];
+
+/** Register, login, logout, me. */
+const authRoutes: FastifyPluginAsyncTypebox<{ registrationEnabled: boolean; ttlSeconds: number }> = async (
+  app,
+  opts,
+) => {
+  app.post(
+    '/register',
+    {
+      schema: {
+        summary: 'Create an account and sign in',
+        tags,
+        security: [],
+        body: Credentials,
+        response: { 201: SessionResponse, ...problems(400, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      if (!opts.registrationEnabled) {
+        throw new AppError(ErrorCode.registrationDisabled, 403, 'Registration is switched off on this server.');
+      }
+      const user = await registerUser(app.store.db, request.body);
+      const session = await createSession(app.store.db, user.id, opts.ttlSeconds);
+      app.setSessionCookie(reply, request, session);
+      return reply.code(201).send({ ...session, user });
+    },
+  );
+
+  app.post(
+    '/login',
+    {
+      schema: {
+        summary: 'Sign in with username and password',
+        tags,
+        security: [],
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 1, maxLength: 64 }),
+            password: Type.String({ minLength: 1, maxLength: 1024 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: SessionResponse, ...problems(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      const user = await loginUser(app.store.db, request.body);
+      const session = await createSession(app.store.db, user.id, opts.ttlSeconds);
+      app.setSessionCookie(reply, request, session);
+      return { ...session, user };
+    },
+  );
+
+  app.post(
+    '/logout',
+    {
+      schema: { summary: 'Revoke the current session', tags, response: { 204: Type.Null(), ...problems(401, 403) } },
+      preHandler: app.requireSession,
+    },
+    async (request, reply) => {
+      if (request.session) await revokeSession(app.store.db, request.session.tokenHash);
+      app.clearSessionCookie(reply, request);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/me',
+    {
+      schema: {
+        summary: 'The signed-in user and session expiry',
+        tags,
+        response: { 200: MeResponse, ...problems(401) },
+      },
+      preHandler: app.requireSession,
+    },
+    async (request) => {
+      const session = request.session;
+      if (!session) throw AppError.unauthorized();
+      return { user: session.user, expiresAt: session.expiresAt };
+    },
+  );
+};
+
+export default authRoutes;

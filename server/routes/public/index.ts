@@ -1,0 +1,89 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ErrorCode } from '../../../shared/error-codes.js';
+import { AlreadyRedeemedProblem, TicketIdParams, TicketResponse } from '../../../shared/schemas.js';
+import { countDuplicateScans, findTicket } from '../../domain/get-ticket.js';
+import { AppError, problemBody } from '../../errors.js';
+import { problems } from '../responses.js';
+import { redeemRouteSchema, sendRedeemResult } from './redeem-reply.js';
+
+const tags = ['public'];
+
+/** The brief's public endpoints: GET /redeem/:id and GET /status/:id, plus /healthz. */
+const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Fastify answers HEAD for every GET by running the GET handler; a HEAD must never redeem,
+  // so the redeem route has its own HEAD that only looks.
+  app.get(
+    '/redeem/:ticketId',
+    {
+      exposeHeadRoute: false,
+      schema: redeemRouteSchema('Redeem a ticket (the brief’s GET endpoint; HEAD and prefetch never redeem)', tags),
+    },
+    async (request, reply) => sendRedeemResult(app, request, reply),
+  );
+
+  const statusSchema = {
+    summary: 'Ticket status without changing it: 200 ok, 410 redeemed, 404 unknown',
+    tags,
+    security: [],
+    params: TicketIdParams,
+    response: { 200: TicketResponse, 410: AlreadyRedeemedProblem, ...problems(400, 404) },
+  };
+  const answerStatus = async (ticketId: string, reply: import('fastify').FastifyReply) => {
+    reply.header('cache-control', 'no-store');
+    const found = await findTicket(app.store.db, ticketId);
+    if (!found) throw AppError.notFound(ErrorCode.ticketNotFound, 'No ticket has this code.');
+    const { redeemKey: _, ...ticket } = found;
+    if (ticket.redeemedAt === null) return reply.code(200).send({ ticket });
+    return reply
+      .code(410)
+      .type('application/problem+json')
+      .send({
+        ...problemBody(ErrorCode.ticketAlreadyRedeemed, 410, `This ticket was redeemed at ${ticket.redeemedAt}.`),
+        redeemedAt: ticket.redeemedAt,
+        duplicateScans: await countDuplicateScans(app.store.db, ticket.id),
+        ticket,
+      });
+  };
+
+  app.route({
+    method: 'HEAD',
+    url: '/redeem/:ticketId',
+    schema: { ...statusSchema, summary: 'Look at a ticket without redeeming it', hide: true },
+    handler: async (request, reply) => answerStatus(request.params.ticketId, reply),
+  });
+
+  app.get('/status/:ticketId', { schema: statusSchema }, async (request, reply) =>
+    answerStatus(request.params.ticketId, reply),
+  );
+
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        summary: 'Liveness and database check',
+        tags: ['operations'],
+        security: [],
+        response: {
+          200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }),
+          503: Type.Ref('Problem'),
+        },
+      },
+    },
+    async (_request, reply) => {
+      try {
+        await app.store.db.selectFrom('users').select('id').limit(1).execute();
+      } catch (err) {
+        app.log.error({ err }, 'health check failed');
+        return reply
+          .code(503)
+          .type('application/problem+json')
+          .send(problemBody(ErrorCode.serviceUnavailable, 503, 'The database does not answer.'));
+      }
+      reply.header('cache-control', 'no-store');
+      return { status: 'ok' as const, database: app.store.dialect };
+    },
+  );
+};
+
+export default publicRoutes;

@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { ErrorCode } from '../../../shared/error-codes.js';
+import { AlreadyRedeemedProblem, TicketIdParams, TicketResponse } from '../../../shared/schemas.js';
+import { redeemTicket } from '../../domain/redeem-ticket.js';
+import { AppError, problemBody } from '../../errors.js';
+import { problems } from '../responses.js';
+
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[\\x21-\\x7E]+$',
+      description: 'Repeat the same key to replay the original 200 instead of getting 410',
+    }),
+  ),
+});
+
+/** The schema both redeem routes share, so they are documented and validated identically. */
+export function redeemRouteSchema(summary: string, tags: string[]) {
+  return {
+    summary,
+    tags,
+    security: [],
+    params: TicketIdParams,
+    headers: IdempotencyHeaders,
+    response: {
+      200: TicketResponse,
+      410: AlreadyRedeemedProblem,
+      ...problems(400, 404),
+    },
+  };
+}
+
+/** True for speculative loads (link prefetch, prerender) that must never redeem. */
+export function isPrefetch(request: FastifyRequest): boolean {
+  const purpose = `${request.headers['sec-purpose'] ?? ''} ${request.headers.purpose ?? ''} ${request.headers['x-moz'] ?? ''}`;
+  return /prefetch|prerender/i.test(purpose);
+}
+
+/** Runs a redemption and answers 200 / 410 / 404 exactly as the contract says; never cached. */
+export async function sendRedeemResult(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('cache-control', 'no-store');
+  const { ticketId } = request.params as { ticketId: string };
+  if (isPrefetch(request)) {
+    throw new AppError(
+      ErrorCode.validationFailed,
+      400,
+      'Prefetch requests never redeem a ticket: open the link to redeem it.',
+    );
+  }
+  const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
+  const result = await redeemTicket(app.store.db, { ticketId, idempotencyKey });
+  switch (result.outcome) {
+    case 'redeemed':
+    case 'replayed':
+      return reply.code(200).send({ ticket: result.ticket });
+    case 'duplicate':
+      return reply
+        .code(410)
+        .type('application/problem+json')
+        .send({
+          ...problemBody(
+            ErrorCode.ticketAlreadyRedeemed,
+            410,
+            `This ticket was already redeemed at ${result.ticket.redeemedAt}.`,
+          ),
+          redeemedAt: result.ticket.redeemedAt,
+          duplicateScans: result.duplicateScans,
+          ticket: result.ticket,
+        });
+    case 'unknown':
+      throw AppError.notFound(ErrorCode.ticketNotFound, 'No ticket has this code.');
+  }
+}

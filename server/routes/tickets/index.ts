@@ -1,0 +1,37 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { OwnerTicketResponse, TicketIdParams } from '../../../shared/schemas.js';
+import { getOwnedTicket } from '../../domain/get-ticket.js';
+import { AppError } from '../../errors.js';
+import { redeemRouteSchema, sendRedeemResult } from '../public/redeem-reply.js';
+import { problems } from '../responses.js';
+
+const tags = ['tickets'];
+
+/** Ticket lookup for the event owner, and the public POST redeem used by scanners. */
+const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/:ticketId',
+    {
+      schema: {
+        summary: 'One ticket with its event (event owner only)',
+        tags,
+        params: TicketIdParams,
+        response: { 200: OwnerTicketResponse, ...problems(400, 401, 404) },
+      },
+      preHandler: app.requireSession,
+    },
+    async (request, reply) => {
+      if (!request.session) throw AppError.unauthorized();
+      reply.header('cache-control', 'no-store');
+      return { ticket: await getOwnedTicket(app.store.db, request.session.user.id, request.params.ticketId) };
+    },
+  );
+
+  app.post(
+    '/:ticketId/redeem',
+    { schema: redeemRouteSchema('Redeem a ticket (public: whoever holds the code)', tags) },
+    async (request, reply) => sendRedeemResult(app, request, reply),
+  );
+};
+
+export default ticketRoutes;

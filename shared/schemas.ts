@@ -1,0 +1,205 @@
+import { type Static, Type } from 'typebox';
+
+/** Limits shared by the API validation and the web forms. */
+export const Limits = {
+  usernameMin: 3,
+  usernameMax: 64,
+  passwordMin: 8,
+  passwordMax: 1024,
+  eventNameMax: 200,
+  ticketsMin: 1,
+  ticketsMax: 1_000_000,
+  pageSizeMax: 100,
+  ticketPageMax: 500,
+} as const;
+
+const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/** A UUID in any letter case; the server answers in lowercase. */
+export const Uuid = Type.String({ pattern: uuidPattern, description: 'UUID, any letter case' });
+export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 UTC timestamp' });
+export const CalendarDate = Type.String({
+  format: 'date',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  description: 'Calendar date YYYY-MM-DD',
+});
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String({ description: 'Stable snake_case error code' }),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), {
+        description: 'Per-field validation errors',
+      }),
+    ),
+  },
+  { $id: 'Problem', additionalProperties: true },
+);
+export type Problem = Static<typeof Problem>;
+
+export const AlreadyRedeemedProblem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Literal(410),
+    detail: Type.String(),
+    code: Type.Literal('ticket_already_redeemed'),
+    redeemedAt: Timestamp,
+    duplicateScans: Type.Integer({ description: 'Refused attempts since the first redemption, this one included' }),
+    ticket: Type.Optional(Type.Unknown()),
+  },
+  { $id: 'AlreadyRedeemedProblem' },
+);
+export type AlreadyRedeemedProblem = Static<typeof AlreadyRedeemedProblem>;
+
+export const User = Type.Object({ id: Uuid, username: Type.String(), createdAt: Timestamp }, { $id: 'User' });
+export type User = Static<typeof User>;
+
+export const Credentials = Type.Object(
+  {
+    username: Type.String({ minLength: Limits.usernameMin, maxLength: Limits.usernameMax }),
+    password: Type.String({ minLength: Limits.passwordMin, maxLength: Limits.passwordMax }),
+  },
+  { additionalProperties: false },
+);
+export type Credentials = Static<typeof Credentials>;
+
+export const SessionResponse = Type.Object({
+  token: Type.String({ description: 'Opaque bearer token' }),
+  expiresAt: Timestamp,
+  user: User,
+});
+export type SessionResponse = Static<typeof SessionResponse>;
+
+export const MeResponse = Type.Object({ user: User, expiresAt: Timestamp });
+export type MeResponse = Static<typeof MeResponse>;
+
+export const Event = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    date: CalendarDate,
+    initialTickets: Type.Integer(),
+    additionalTickets: Type.Integer(),
+    totalTickets: Type.Integer(),
+    redeemedTickets: Type.Integer(),
+    createdAt: Timestamp,
+  },
+  { $id: 'Event' },
+);
+export type Event = Static<typeof Event>;
+
+export const TicketCount = Type.Integer({ minimum: Limits.ticketsMin, maximum: Limits.ticketsMax });
+
+export const CreateEventBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: Limits.eventNameMax }),
+    date: CalendarDate,
+    initialTickets: TicketCount,
+  },
+  { additionalProperties: false },
+);
+export type CreateEventBody = Static<typeof CreateEventBody>;
+
+export const EventSort = Type.Union(
+  ['date', '-date', 'name', '-name', 'createdAt', '-createdAt'].map((s) => Type.Literal(s)),
+);
+export type EventSort = 'date' | '-date' | 'name' | '-name' | 'createdAt' | '-createdAt';
+
+export const ListEventsQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: Limits.eventNameMax })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: Limits.pageSizeMax, default: 20 })),
+    sort: Type.Optional(EventSort),
+  },
+  { additionalProperties: false },
+);
+export type ListEventsQuery = Static<typeof ListEventsQuery>;
+
+export const EventList = Type.Object({
+  items: Type.Array(Event),
+  total: Type.Integer(),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+});
+export type EventList = Static<typeof EventList>;
+
+export const EventStatus = Type.Object({ totalTickets: Type.Integer(), redeemedTickets: Type.Integer() });
+export type EventStatus = Static<typeof EventStatus>;
+
+export const AddTicketsBody = Type.Object({ count: TicketCount }, { additionalProperties: false });
+export type AddTicketsBody = Static<typeof AddTicketsBody>;
+
+export const Batch = Type.Object({ id: Uuid, count: Type.Integer(), createdAt: Timestamp });
+export type Batch = Static<typeof Batch>;
+
+export const AddTicketsResponse = Type.Object({
+  batch: Batch,
+  downloadUrl: Type.String({ description: 'Path of the CSV of exactly this batch' }),
+});
+export type AddTicketsResponse = Static<typeof AddTicketsResponse>;
+
+export const TicketStatus = Type.Union([Type.Literal('ok'), Type.Literal('redeemed')]);
+export type TicketStatus = Static<typeof TicketStatus>;
+
+export const Ticket = Type.Object(
+  {
+    id: Uuid,
+    eventId: Uuid,
+    status: TicketStatus,
+    createdAt: Timestamp,
+    redeemedAt: Type.Union([Timestamp, Type.Null()]),
+  },
+  { $id: 'Ticket' },
+);
+export type Ticket = Static<typeof Ticket>;
+
+export const OwnerTicket = Type.Object({
+  id: Uuid,
+  eventId: Uuid,
+  status: TicketStatus,
+  createdAt: Timestamp,
+  redeemedAt: Type.Union([Timestamp, Type.Null()]),
+  event: Type.Object({ id: Uuid, name: Type.String(), date: CalendarDate }),
+});
+export type OwnerTicket = Static<typeof OwnerTicket>;
+
+export const TicketResponse = Type.Object({ ticket: Ticket });
+export type TicketResponse = Static<typeof TicketResponse>;
+export const OwnerTicketResponse = Type.Object({ ticket: OwnerTicket });
+export type OwnerTicketResponse = Static<typeof OwnerTicketResponse>;
+
+export const ListTicketsQuery = Type.Object(
+  {
+    status: Type.Optional(TicketStatus),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: Limits.ticketPageMax, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type ListTicketsQuery = Static<typeof ListTicketsQuery>;
+
+export const TicketList = Type.Object({
+  items: Type.Array(Ticket),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type TicketList = Static<typeof TicketList>;
+
+export const CsvQuery = Type.Object(
+  {
+    status: Type.Optional(
+      Type.Union([Type.Literal('ok'), Type.Literal('redeemed'), Type.Literal('all')], { default: 'ok' }),
+    ),
+    batch: Type.Optional(Uuid),
+  },
+  { additionalProperties: false },
+);
+export type CsvQuery = Static<typeof CsvQuery>;
+
+export const EventIdParams = Type.Object({ eventId: Uuid });
+export const TicketIdParams = Type.Object({ ticketId: Uuid });
