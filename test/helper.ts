@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type App, buildApp } from '../server/app.js';
+import { type Config, loadConfig } from '../server/config.js';
+
+/** A fresh SQLite file in a temp folder; removed by the returned cleanup. */
+export function tempDatabaseUrl(): { url: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'admit-test-'));
+  return { url: `sqlite:${path.join(dir, 'admit.db')}`, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Builds the real app on a fresh database, as the server does, with logging off. */
+export async function makeApp(overrides: Partial<Config> = {}): Promise<{ app: App; close: () => Promise<void> }> {
+  const db = tempDatabaseUrl();
+  const config = loadConfig({}, { databaseUrl: db.url, logLevel: 'silent', webRoot: null, ...overrides });
+  const app = await buildApp(config);
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      db.cleanup();
+    },
+  };
+}
+
+/** Per-file app: `const ctx = useApp()` then `ctx.app` inside tests. Also fails the file if any request gave a 500. */
+export function useApp(overrides: Partial<Config> = {}) {
+  const ctx = {} as { app: App; serverErrors: string[] };
+  let close: () => Promise<void> = async () => {};
+  beforeAll(async () => {
+    const made = await makeApp(overrides);
+    ctx.app = made.app;
+    ctx.serverErrors = [];
+    ctx.app.addHook('onResponse', async (request, reply) => {
+      if (reply.statusCode >= 500) ctx.serverErrors.push(`${request.method} ${request.url} -> ${reply.statusCode}`);
+    });
+    close = made.close;
+  });
+  afterAll(async () => {
+    const errors = ctx.serverErrors ?? [];
+    await close();
+    expect(errors, 'no request may produce a 5xx').toEqual([]);
+  });
+  return ctx;
+}
+
+let counter = 0;
+
+/** Registers a new user and returns their bearer token and auth header. */
+export async function signUp(app: App, username = `user${Date.now().toString(36)}${counter++}`) {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { username, password: 'correct horse battery' } });
+  expect(res.statusCode).toBe(201);
+  const body = res.json() as { token: string; user: { id: string; username: string } };
+  return { token: body.token, user: body.user, headers: { authorization: `Bearer ${body.token}` } };
+}
+
+/** Creates an event through the API and returns it. */
+export async function createEvent(
+  app: App,
+  headers: Record<string, string>,
+  input: { name?: string; date?: string; initialTickets?: number } = {},
+) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/events',
+    headers,
+    payload: { name: input.name ?? 'Test event', date: input.date ?? '2026-12-31', initialTickets: input.initialTickets ?? 5 },
+  });
+  expect(res.statusCode).toBe(201);
+  return (res.json() as { event: { id: string; name: string; totalTickets: number } }).event;
+}
+
+/** All ticket ids of an event via the cursor API. */
+export async function ticketIds(app: App, headers: Record<string, string>, eventId: string, status?: 'ok' | 'redeemed') {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const qs = new URLSearchParams({ limit: '500' });
+    if (status) qs.set('status', status);
+    if (cursor) qs.set('cursor', cursor);
+    const res = await app.inject({ method: 'GET', url: `/api/events/${eventId}/tickets?${qs}`, headers });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { items: { id: string }[]; nextCursor: string | null };
+    ids.push(...body.items.map((t) => t.id));
+    cursor = body.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
+/** Parses a CSV body produced by the export (no embedded newlines in our cells). */
+export function parseCsv(text: string): string[][] {
+  return text
+    .split('\r\n')
+    .filter((line) => line.length > 0)
+    .map((line) => line.split(','));
+}
+
+export const unknownId = () => randomUUID();
