@@ -36,6 +36,7 @@ export interface TicketBatchesTable {
 }
 
 export interface TicketsTable {
+  seq: Generated<number>;
   id: string;
   event_id: string;
   batch_id: string;

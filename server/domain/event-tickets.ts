@@ -18,24 +18,31 @@ export async function batchTimes(db: Db, eventId: string): Promise<Map<string, s
   return new Map(rows.map((r) => [r.id, r.created_at]));
 }
 
-/** One keyset page of an event's tickets in id order, strictly after `afterId`. */
+export interface TicketPage {
+  tickets: Ticket[];
+  /** Position of each ticket in creation order, to continue after any of them. */
+  seqs: number[];
+}
+
+/** One keyset page of an event's tickets in creation order, strictly after position `afterSeq`. */
 export async function ticketPage(
   db: Db,
   scan: TicketScan,
   times: Map<string, string>,
-  afterId: string | null,
+  afterSeq: number | null,
   limit: number,
-): Promise<Ticket[]> {
-  let query = db
-    .selectFrom('tickets')
-    .select(['id', 'event_id', 'batch_id', 'redeemed_at'])
-    .where('event_id', '=', scan.eventId);
-  if (scan.batchId) query = query.where('batch_id', '=', scan.batchId);
+): Promise<TicketPage> {
+  let query = db.selectFrom('tickets').select(['seq', 'id', 'event_id', 'batch_id', 'redeemed_at']);
+  // Walk the batch index when exporting one batch, the event index otherwise.
+  query = scan.batchId ? query.where('batch_id', '=', scan.batchId) : query.where('event_id', '=', scan.eventId);
   if (scan.status === 'ok') query = query.where('redeemed_at', 'is', null);
   if (scan.status === 'redeemed') query = query.where('redeemed_at', 'is not', null);
-  if (afterId) query = query.where('id', '>', afterId);
-  const rows = await query.orderBy('id').limit(limit).execute();
-  return rows.map((r) => toTicket({ ...r, created_at: times.get(r.batch_id) ?? '' }));
+  if (afterSeq !== null) query = query.where('seq', '>', afterSeq);
+  const rows = await query.orderBy('seq').limit(limit).execute();
+  return {
+    tickets: rows.map((r) => toTicket({ ...r, created_at: times.get(r.batch_id) ?? '' })),
+    seqs: rows.map((r) => Number(r.seq)),
+  };
 }
 
 /**
@@ -44,11 +51,11 @@ export async function ticketPage(
  */
 export async function* scanTickets(db: Db, scan: TicketScan, pageSize = 5000): AsyncGenerator<Ticket[]> {
   const times = await batchTimes(db, scan.eventId);
-  let after: string | null = null;
+  let after: number | null = null;
   for (;;) {
     const page = await ticketPage(db, scan, times, after, pageSize);
-    if (page.length > 0) yield page;
-    if (page.length < pageSize) return;
-    after = page[page.length - 1]?.id ?? null;
+    if (page.tickets.length > 0) yield page.tickets;
+    if (page.tickets.length < pageSize) return;
+    after = page.seqs[page.seqs.length - 1] ?? null;
   }
 }

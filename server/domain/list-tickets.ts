@@ -4,18 +4,16 @@ import type { Db } from './common.js';
 import { batchTimes, ticketPage } from './event-tickets.js';
 import { findOwnedEventRow } from './find-event.js';
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** Cursors are opaque to clients: the last id seen, base64url-encoded. */
-export function encodeCursor(lastId: string): string {
-  return Buffer.from(`t:${lastId}`).toString('base64url');
+/** Cursors are opaque to clients: the position of the last ticket seen, base64url-encoded. */
+export function encodeCursor(lastSeq: number): string {
+  return Buffer.from(`t:${lastSeq}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): string {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const id = text.startsWith('t:') ? text.slice(2) : '';
-  if (!uuid.test(id)) throw AppError.validation([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
-  return id;
+/** Reads a cursor back; anything this API did not issue is a 400 naming `cursor`. */
+export function decodeCursor(cursor: string): number {
+  const match = /^t:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match?.[1]) throw AppError.validation([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
+  return Number(match[1]);
 }
 
 /** One cursor page of an owned event's tickets. */
@@ -29,8 +27,11 @@ export async function listTickets(
   const limit = query.limit ?? 50;
   const event = await findOwnedEventRow(db, ownerId, eventId);
   const times = await batchTimes(db, event.id);
-  const rows = await ticketPage(db, { eventId: event.id, status: query.status ?? 'all' }, times, after, limit + 1);
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+  // One row more than asked tells whether a next page exists, so the last page has no cursor.
+  const page = await ticketPage(db, { eventId: event.id, status: query.status ?? 'all' }, times, after, limit + 1);
+  const lastSeq = page.seqs[limit - 1];
+  return {
+    items: page.tickets.slice(0, limit),
+    nextCursor: page.tickets.length > limit && lastSeq !== undefined ? encodeCursor(lastSeq) : null,
+  };
 }
