@@ -1,6 +1,5 @@
 import type { Ticket, TicketStatus } from '../../shared/schemas.js';
 import type { Db } from './common.js';
-import { toTicket } from './mappers.js';
 
 export interface TicketScan {
   eventId: string;
@@ -40,7 +39,13 @@ export async function ticketPage(
   if (afterSeq !== null) query = query.where('seq', '>', afterSeq);
   const rows = await query.orderBy('seq').limit(limit).execute();
   return {
-    tickets: rows.map((r) => toTicket({ ...r, created_at: times.get(r.batch_id) ?? '' })),
+    tickets: rows.map((r) => ({
+      id: r.id,
+      eventId: r.event_id,
+      status: r.redeemed_at === null ? 'ok' : 'redeemed',
+      createdAt: times.get(r.batch_id) ?? '',
+      redeemedAt: r.redeemed_at,
+    })),
     seqs: rows.map((r) => Number(r.seq)),
   };
 }
@@ -49,7 +54,7 @@ export async function ticketPage(
  * Every matching ticket, fetched in keyset pages so memory stays constant and the
  * connection is free for redemptions between pages.
  */
-export async function* scanTickets(db: Db, scan: TicketScan, pageSize = 5000): AsyncGenerator<Ticket[]> {
+export async function* scanTickets(db: Db, scan: TicketScan, pageSize = 1000): AsyncGenerator<Ticket[]> {
   const times = await batchTimes(db, scan.eventId);
   let after: number | null = null;
   for (;;) {
