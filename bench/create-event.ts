@@ -43,21 +43,21 @@ async function main() {
   direct.pragma('journal_mode = WAL');
   direct.pragma('synchronous = NORMAL');
   direct.pragma('cache_size = -65536');
-  const eventId = randomUUID();
-  const batchId = randomUUID();
   const now = new Date().toISOString();
-  direct
+  const eventSeq = direct
     .prepare(
-      'insert into events (id, owner_id, name, name_key, date, initial_tickets, created_at) values (?, ?, ?, ?, ?, ?, ?)',
+      'insert into events (id, owner_id, name, name_key, date, initial_tickets, created_at) values (?, ?, ?, ?, ?, ?, ?) returning seq',
     )
-    .run(eventId, raw.userId, 'raw', 'raw', '2026-12-31', tickets, now);
-  direct
-    .prepare('insert into ticket_batches (id, event_id, count, created_at) values (?, ?, ?, ?)')
-    .run(batchId, eventId, tickets, now);
-  const insert = direct.prepare('insert into tickets (id, event_id, batch_id) values (?, ?, ?)');
+    .pluck()
+    .get(randomUUID(), raw.userId, 'raw', 'raw', '2026-12-31', tickets, now);
+  const batchSeq = direct
+    .prepare('insert into ticket_batches (id, event_seq, count, created_at) values (?, ?, ?, ?) returning seq')
+    .pluck()
+    .get(randomUUID(), eventSeq, tickets, now);
+  const insert = direct.prepare('insert into tickets (id, event_seq, batch_seq) values (?, ?, ?)');
   let t0 = performance.now();
   direct.transaction(() => {
-    for (let i = 0; i < tickets; i++) insert.run(randomUUID(), eventId, batchId);
+    for (let i = 0; i < tickets; i++) insert.run(randomUUID(), eventSeq, batchSeq);
   })();
   const rawMs = performance.now() - t0;
   direct.close();

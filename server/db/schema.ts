@@ -17,6 +17,8 @@ export interface SessionsTable {
 }
 
 export interface EventsTable {
+  /** Internal key that tickets reference: 4-8 bytes per ticket instead of a 36-byte UUID. */
+  seq: Generated<number>;
   id: string;
   owner_id: string;
   name: string;
@@ -29,8 +31,9 @@ export interface EventsTable {
 }
 
 export interface TicketBatchesTable {
+  seq: Generated<number>;
   id: string;
-  event_id: string;
+  event_seq: number;
   count: number;
   created_at: string;
 }
@@ -38,8 +41,8 @@ export interface TicketBatchesTable {
 export interface TicketsTable {
   seq: Generated<number>;
   id: string;
-  event_id: string;
-  batch_id: string;
+  event_seq: number;
+  batch_seq: number;
   redeemed_at: string | null;
   redeem_key: string | null;
 }

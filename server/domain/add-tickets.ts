@@ -17,15 +17,16 @@ export async function addTickets(
   const event = await findOwnedEventRow(db, ownerId, eventId);
   const batch: Batch = { id: randomUUID(), count, createdAt: nowIso() };
   await db.transaction().execute(async (trx) => {
-    await trx
+    const inserted = await trx
       .insertInto('ticket_batches')
-      .values({ id: batch.id, event_id: event.id, count, created_at: batch.createdAt })
-      .execute();
-    await insertTickets(trx, event.id, batch.id, count, options);
+      .values({ id: batch.id, event_seq: event.seq, count, created_at: batch.createdAt })
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    await insertTickets(trx, event.seq, inserted.seq, count, options);
     await trx
       .updateTable('events')
       .set((eb) => ({ additional_tickets: eb('additional_tickets', '+', count) }))
-      .where('id', '=', event.id)
+      .where('seq', '=', event.seq)
       .execute();
   });
   return { batch, eventId: event.id };

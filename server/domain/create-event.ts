@@ -44,13 +44,13 @@ export async function createEvent(
     created_at: createdAt,
   };
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('events').values(row).execute();
-    const batchId = randomUUID();
-    await trx
+    const event = await trx.insertInto('events').values(row).returning('seq').executeTakeFirstOrThrow();
+    const batch = await trx
       .insertInto('ticket_batches')
-      .values({ id: batchId, event_id: row.id, count: input.initialTickets, created_at: createdAt })
-      .execute();
-    await insertTickets(trx, row.id, batchId, input.initialTickets, options);
+      .values({ id: randomUUID(), event_seq: event.seq, count: input.initialTickets, created_at: createdAt })
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    await insertTickets(trx, event.seq, batch.seq, input.initialTickets, options);
   });
   return toEvent(row);
 }

@@ -2,51 +2,68 @@ import type { Ticket, TicketStatus } from '../../shared/schemas.js';
 import type { Db } from './common.js';
 
 export interface TicketScan {
+  /** The event's public id, echoed in every ticket. */
   eventId: string;
+  eventSeq: number;
   status: TicketStatus | 'all';
-  batchId?: string;
+  batchSeq?: number;
+}
+
+/** A position in an event's tickets: creation order is (batch, seq). */
+export interface TicketPosition {
+  batchSeq: number;
+  seq: number;
 }
 
 /** Creation time of each batch of an event: tickets take their batch's time. */
-export async function batchTimes(db: Db, eventId: string): Promise<Map<string, string>> {
+export async function batchTimes(db: Db, eventSeq: number): Promise<Map<number, string>> {
   const rows = await db
     .selectFrom('ticket_batches')
-    .select(['id', 'created_at'])
-    .where('event_id', '=', eventId)
+    .select(['seq', 'created_at'])
+    .where('event_seq', '=', eventSeq)
     .execute();
-  return new Map(rows.map((r) => [r.id, r.created_at]));
+  return new Map(rows.map((r) => [Number(r.seq), r.created_at]));
 }
 
 export interface TicketPage {
   tickets: Ticket[];
-  /** Position of each ticket in creation order, to continue after any of them. */
-  seqs: number[];
+  /** Position of each ticket, to continue after any of them. */
+  positions: TicketPosition[];
 }
 
-/** One keyset page of an event's tickets in creation order, strictly after position `afterSeq`. */
+/** One keyset page of an event's tickets in creation order, strictly after `after`. */
 export async function ticketPage(
   db: Db,
   scan: TicketScan,
-  times: Map<string, string>,
-  afterSeq: number | null,
+  times: Map<number, string>,
+  after: TicketPosition | null,
   limit: number,
 ): Promise<TicketPage> {
-  let query = db.selectFrom('tickets').select(['seq', 'id', 'event_id', 'batch_id', 'redeemed_at']);
-  // Walk the batch index when exporting one batch, the event index otherwise.
-  query = scan.batchId ? query.where('batch_id', '=', scan.batchId) : query.where('event_id', '=', scan.eventId);
+  let query = db
+    .selectFrom('tickets')
+    .select(['seq', 'batch_seq', 'id', 'redeemed_at'])
+    .where('event_seq', '=', scan.eventSeq);
+  if (scan.batchSeq !== undefined) query = query.where('batch_seq', '=', scan.batchSeq);
   if (scan.status === 'ok') query = query.where('redeemed_at', 'is', null);
   if (scan.status === 'redeemed') query = query.where('redeemed_at', 'is not', null);
-  if (afterSeq !== null) query = query.where('seq', '>', afterSeq);
-  const rows = await query.orderBy('seq').limit(limit).execute();
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('batch_seq', '>', after.batchSeq),
+        eb.and([eb('batch_seq', '=', after.batchSeq), eb('seq', '>', after.seq)]),
+      ]),
+    );
+  }
+  const rows = await query.orderBy('batch_seq').orderBy('seq').limit(limit).execute();
   return {
     tickets: rows.map((r) => ({
       id: r.id,
-      eventId: r.event_id,
+      eventId: scan.eventId,
       status: r.redeemed_at === null ? 'ok' : 'redeemed',
-      createdAt: times.get(r.batch_id) ?? '',
+      createdAt: times.get(Number(r.batch_seq)) ?? '',
       redeemedAt: r.redeemed_at,
     })),
-    seqs: rows.map((r) => Number(r.seq)),
+    positions: rows.map((r) => ({ batchSeq: Number(r.batch_seq), seq: Number(r.seq) })),
   };
 }
 
@@ -55,12 +72,12 @@ export async function ticketPage(
  * connection is free for redemptions between pages.
  */
 export async function* scanTickets(db: Db, scan: TicketScan, pageSize = 1000): AsyncGenerator<Ticket[]> {
-  const times = await batchTimes(db, scan.eventId);
-  let after: number | null = null;
+  const times = await batchTimes(db, scan.eventSeq);
+  let after: TicketPosition | null = null;
   for (;;) {
     const page = await ticketPage(db, scan, times, after, pageSize);
     if (page.tickets.length > 0) yield page.tickets;
     if (page.tickets.length < pageSize) return;
-    after = page.seqs[page.seqs.length - 1] ?? null;
+    after = page.positions[page.positions.length - 1] ?? null;
   }
 }

@@ -40,14 +40,16 @@ export async function exportTickets(
   const event = await findOwnedEventRow(db, ownerId, eventId);
   const status = query.status ?? 'ok';
   const batchId = query.batch ? canonicalId(query.batch) : undefined;
+  let batchSeq: number | undefined;
   if (batchId) {
     const batch = await db
       .selectFrom('ticket_batches')
-      .select('id')
+      .select('seq')
       .where('id', '=', batchId)
-      .where('event_id', '=', event.id)
+      .where('event_seq', '=', event.seq)
       .executeTakeFirst();
     if (!batch) throw AppError.notFound(ErrorCode.notFound, 'No such ticket batch in this event.');
+    batchSeq = Number(batch.seq);
   }
 
   // Each keyset page becomes one CSV chunk: few, large strings keep the garbage collector idle
@@ -58,7 +60,7 @@ export async function exportTickets(
   };
   async function* chunks() {
     yield stringify([[...CSV_COLUMNS]], csvOptions);
-    for await (const page of scanTickets(db, { eventId: event.id, status, batchId })) {
+    for await (const page of scanTickets(db, { eventId: event.id, eventSeq: event.seq, status, batchSeq })) {
       yield stringify(
         page.map((t) => [t.id, t.status, t.createdAt, t.redeemedAt ?? '']),
         csvOptions,

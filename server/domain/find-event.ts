@@ -1,5 +1,6 @@
 import type { Event } from '../../shared/schemas.js';
 import { ErrorCode } from '../../shared/error-codes.js';
+import type { Selectable } from 'kysely';
 import type { EventsTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { type Db, canonicalId } from './common.js';
@@ -9,7 +10,7 @@ import { toEvent } from './mappers.js';
  * The one place that decides event visibility: an event exists for a user only if they own it.
  * Someone else's event is exactly as missing as one that never existed.
  */
-export async function findOwnedEventRow(db: Db, ownerId: string, eventId: string): Promise<EventsTable> {
+export async function findOwnedEventRow(db: Db, ownerId: string, eventId: string): Promise<Selectable<EventsTable>> {
   const row = await db
     .selectFrom('events')
     .selectAll()

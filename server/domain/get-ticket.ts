@@ -7,10 +7,11 @@ import { toTicket } from './mappers.js';
 function ticketQuery(db: Db, ticketId: string) {
   return db
     .selectFrom('tickets')
-    .innerJoin('ticket_batches', 'ticket_batches.id', 'tickets.batch_id')
+    .innerJoin('ticket_batches', 'ticket_batches.seq', 'tickets.batch_seq')
+    .innerJoin('events', 'events.seq', 'tickets.event_seq')
     .select([
       'tickets.id',
-      'tickets.event_id',
+      'events.id as event_id',
       'tickets.redeemed_at',
       'tickets.redeem_key',
       'ticket_batches.created_at',
@@ -27,7 +28,6 @@ export async function findTicket(db: Db, ticketId: string): Promise<(Ticket & { 
 /** A ticket with its event, only if the user owns the event; otherwise 404 like an unknown ticket. */
 export async function getOwnedTicket(db: Db, ownerId: string, ticketId: string): Promise<OwnerTicket> {
   const row = await ticketQuery(db, ticketId)
-    .innerJoin('events', 'events.id', 'tickets.event_id')
     .select(['events.name as event_name', 'events.date as event_date'])
     .where('events.owner_id', '=', ownerId)
     .executeTakeFirst();

@@ -1,19 +1,21 @@
 import type { TicketList, TicketStatus } from '../../shared/schemas.js';
 import { AppError } from '../errors.js';
 import type { Db } from './common.js';
-import { batchTimes, ticketPage } from './event-tickets.js';
+import { type TicketPosition, batchTimes, ticketPage } from './event-tickets.js';
 import { findOwnedEventRow } from './find-event.js';
 
 /** Cursors are opaque to clients: the position of the last ticket seen, base64url-encoded. */
-export function encodeCursor(lastSeq: number): string {
-  return Buffer.from(`t:${lastSeq}`).toString('base64url');
+export function encodeCursor(position: TicketPosition): string {
+  return Buffer.from(`t:${position.batchSeq}.${position.seq}`).toString('base64url');
 }
 
 /** Reads a cursor back; anything this API did not issue is a 400 naming `cursor`. */
-export function decodeCursor(cursor: string): number {
-  const match = /^t:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match?.[1]) throw AppError.validation([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
-  return Number(match[1]);
+export function decodeCursor(cursor: string): TicketPosition {
+  const match = /^t:(\d{1,15})\.(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match?.[1] || !match[2]) {
+    throw AppError.validation([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
+  }
+  return { batchSeq: Number(match[1]), seq: Number(match[2]) };
 }
 
 /** One cursor page of an owned event's tickets. */
@@ -26,12 +28,13 @@ export async function listTickets(
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const limit = query.limit ?? 50;
   const event = await findOwnedEventRow(db, ownerId, eventId);
-  const times = await batchTimes(db, event.id);
+  const times = await batchTimes(db, event.seq);
   // One row more than asked tells whether a next page exists, so the last page has no cursor.
-  const page = await ticketPage(db, { eventId: event.id, status: query.status ?? 'all' }, times, after, limit + 1);
-  const lastSeq = page.seqs[limit - 1];
+  const scan = { eventId: event.id, eventSeq: event.seq, status: query.status ?? 'all' } as const;
+  const page = await ticketPage(db, scan, times, after, limit + 1);
+  const last = page.positions[limit - 1];
   return {
     items: page.tickets.slice(0, limit),
-    nextCursor: page.tickets.length > limit && lastSeq !== undefined ? encodeCursor(lastSeq) : null,
+    nextCursor: page.tickets.length > limit && last ? encodeCursor(last) : null,
   };
 }

@@ -7,7 +7,7 @@ export function toUser(row: Pick<UsersTable, 'id' | 'username' | 'created_at'>):
 }
 
 /** API view of an event row; counters are read from the row, O(1). */
-export function toEvent(row: EventsTable): Event {
+export function toEvent(row: Omit<EventsTable, 'seq'>): Event {
   const initial = Number(row.initial_tickets);
   const additional = Number(row.additional_tickets);
   return {

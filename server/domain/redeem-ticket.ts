@@ -28,13 +28,13 @@ export async function redeemTicket(
       .set({ redeemed_at: at, redeem_key: key })
       .where('id', '=', id)
       .where('redeemed_at', 'is', null)
-      .returning('event_id')
+      .returning('event_seq')
       .executeTakeFirst();
     if (won) {
       await trx
         .updateTable('events')
         .set((eb) => ({ redeemed_tickets: eb('redeemed_tickets', '+', 1) }))
-        .where('id', '=', won.event_id)
+        .where('seq', '=', won.event_seq)
         .execute();
     }
     const ticket = await findTicket(trx, id);

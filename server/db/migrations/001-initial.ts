@@ -22,9 +22,13 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await db.schema.createIndex('sessions_user_idx').on('sessions').column('user_id').execute();
   await db.schema.createIndex('sessions_expiry_idx').on('sessions').column('expires_at').execute();
 
+  // Events, batches and tickets have an integer key (`seq`) for references inside the
+  // database and a UUID (`id`) for the outside world.
+  const serial = (big: boolean) => (dialect === 'sqlite' ? 'integer' : big ? 'bigserial' : 'serial');
   await db.schema
     .createTable('events')
-    .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+    .addColumn('seq', serial(false), (c) => c.primaryKey())
+    .addColumn('id', 'varchar(36)', (c) => c.notNull().unique())
     .addColumn('owner_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('name', 'varchar(200)', (c) => c.notNull())
     .addColumn('name_key', 'varchar(200)', (c) => c.notNull())
@@ -44,40 +48,36 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
 
   await db.schema
     .createTable('ticket_batches')
-    .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-    .addColumn('event_id', 'varchar(36)', (c) => c.notNull().references('events.id').onDelete('cascade'))
+    .addColumn('seq', serial(false), (c) => c.primaryKey())
+    .addColumn('id', 'varchar(36)', (c) => c.notNull().unique())
+    .addColumn('event_seq', 'integer', (c) => c.notNull().references('events.seq').onDelete('cascade'))
     .addColumn('count', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'varchar(30)', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex('ticket_batches_event_idx')
-    .on('ticket_batches')
-    .columns(['event_id', 'created_at'])
-    .execute();
+  await db.schema.createIndex('ticket_batches_event_idx').on('ticket_batches').columns(['event_seq', 'seq']).execute();
 
   // Tickets are the big table (millions of rows). Rows are clustered by an increasing integer
   // `seq`, so creating a million tickets appends instead of scattering writes over random UUID
-  // positions: only the unique index on the ticket id takes random inserts. Listing and export
-  // walk (event_id, seq) and (batch_id, seq), which are appends too.
+  // positions: only the unique index on the ticket id takes random inserts. One index on
+  // (event_seq, batch_seq, seq) serves listing, export and per-batch export, all appends too.
   await db.schema
     .createTable('tickets')
-    .addColumn('seq', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
-      dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
-    )
+    .addColumn('seq', serial(true), (c) => c.primaryKey())
     .addColumn('id', 'varchar(36)', (c) => c.notNull().unique())
-    .addColumn('event_id', 'varchar(36)', (c) => c.notNull().references('events.id').onDelete('cascade'))
-    .addColumn('batch_id', 'varchar(36)', (c) => c.notNull().references('ticket_batches.id').onDelete('cascade'))
+    .addColumn('event_seq', 'integer', (c) => c.notNull().references('events.seq').onDelete('cascade'))
+    .addColumn('batch_seq', 'integer', (c) => c.notNull().references('ticket_batches.seq').onDelete('cascade'))
     .addColumn('redeemed_at', 'varchar(30)')
     .addColumn('redeem_key', 'varchar(200)')
     .execute();
-  await db.schema.createIndex('tickets_event_idx').on('tickets').columns(['event_id', 'seq']).execute();
-  await db.schema.createIndex('tickets_batch_idx').on('tickets').columns(['batch_id', 'seq']).execute();
+  await db.schema
+    .createIndex('tickets_event_batch_idx')
+    .on('tickets')
+    .columns(['event_seq', 'batch_seq', 'seq'])
+    .execute();
 
   await db.schema
     .createTable('redemption_attempts')
-    .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
-      dialect === 'sqlite' ? c.primaryKey() : c.primaryKey(),
-    )
+    .addColumn('id', serial(true), (c) => c.primaryKey())
     .addColumn('ticket_id', 'varchar(36)', (c) => c.notNull())
     .addColumn('event_id', 'varchar(36)')
     .addColumn('outcome', 'varchar(16)', (c) => c.notNull())
