@@ -47,7 +47,12 @@ export async function buildApp(config: Config, options: { logger?: FastifyServer
   installErrorHandler(app);
   app.addHook('onSend', securityHeaders);
 
-  await app.register(storePlugin, { databaseUrl: config.databaseUrl, sqliteSync: config.sqliteSync });
+  await app.register(storePlugin, {
+    databaseUrl: config.databaseUrl,
+    sqliteSync: config.sqliteSync,
+    poolSize: config.databasePoolSize,
+    statementTimeoutMs: config.statementTimeoutMs,
+  });
   await app.register(authPlugin, { ttlSeconds: config.sessionTtlSeconds });
   await app.register(openapiPlugin);
   await app.register(authRoutes, {

@@ -20,6 +20,9 @@ const ConfigSchema = Type.Object({
   logLevel: LogLevel,
   sqliteSync: Type.Union([Type.Literal('normal'), Type.Literal('full')]),
   trustProxy: Type.Boolean(),
+  databasePoolSize: Type.Integer({ minimum: 1, maximum: 1000 }),
+  statementTimeoutMs: Type.Integer({ minimum: 0 }),
+  workers: Type.Integer({ minimum: 1, maximum: 256 }),
   webRoot: Type.Union([Type.String(), Type.Null()]),
 });
 
@@ -37,6 +40,9 @@ const defaults: Config = {
   logLevel: 'info',
   sqliteSync: 'normal',
   trustProxy: false,
+  databasePoolSize: 10,
+  statementTimeoutMs: 30_000,
+  workers: 1,
   webRoot: 'dist/web',
 };
 
@@ -78,6 +84,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if (sync !== undefined) config.sqliteSync = sync.trim().toLowerCase() as Config['sqliteSync'];
   const proxy = pick('TRUST_PROXY');
   if (proxy !== undefined) config.trustProxy = parseBool('TRUST_PROXY', proxy);
+  const pool = pick('DATABASE_POOL_SIZE');
+  if (pool !== undefined) config.databasePoolSize = parseInteger('DATABASE_POOL_SIZE', pool);
+  const timeout = pick('DATABASE_STATEMENT_TIMEOUT_MS');
+  if (timeout !== undefined) config.statementTimeoutMs = parseInteger('DATABASE_STATEMENT_TIMEOUT_MS', timeout);
+  const workers = pick('WORKERS');
+  if (workers !== undefined) config.workers = parseInteger('WORKERS', workers);
   const webRoot = pick('WEB_ROOT');
   if (webRoot !== undefined) config.webRoot = webRoot.trim();
   Object.assign(config, overrides);
@@ -91,6 +103,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       '/sessionTtlSeconds': 'SESSION_TTL_SECONDS',
       '/logLevel': 'LOG_LEVEL (fatal|error|warn|info|debug|trace|silent)',
       '/sqliteSync': 'SQLITE_SYNC (normal|full)',
+      '/databasePoolSize': 'DATABASE_POOL_SIZE',
+      '/statementTimeoutMs': 'DATABASE_STATEMENT_TIMEOUT_MS',
+      '/workers': 'WORKERS',
     };
     const lines = errors.map((e) => {
       const path = (e as { instancePath?: string }).instancePath ?? '';

@@ -2,26 +2,31 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type App, buildApp } from '../server/app.js';
 import { type Config, loadConfig } from '../server/config.js';
+import { freshDatabase } from './databases.js';
 
 /** A fresh SQLite file in a temp folder; removed by the returned cleanup. */
 export function tempDatabaseUrl(): { url: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'admit-test-'));
-  return { url: `sqlite:${path.join(dir, 'admit.db')}`, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    url: `sqlite:${path.join(dir, 'admit.db')}`,
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Builds the real app on a fresh database, as the server does, with logging off. */
 export async function makeApp(overrides: Partial<Config> = {}): Promise<{ app: App; close: () => Promise<void> }> {
-  const db = tempDatabaseUrl();
+  const db = await freshDatabase();
   const config = loadConfig({}, { databaseUrl: db.url, logLevel: 'silent', webRoot: null, ...overrides });
   const app = await buildApp(config);
   return {
     app,
     close: async () => {
       await app.close();
-      db.cleanup();
+      await db.cleanup();
     },
   };
 }
@@ -51,7 +56,11 @@ let counter = 0;
 
 /** Registers a new user and returns their bearer token and auth header. */
 export async function signUp(app: App, username = `user${Date.now().toString(36)}${counter++}`) {
-  const res = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { username, password: 'correct horse battery' } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/auth/register',
+    payload: { username, password: 'correct horse battery' },
+  });
   expect(res.statusCode).toBe(201);
   const body = res.json() as { token: string; user: { id: string; username: string } };
   return { token: body.token, user: body.user, headers: { authorization: `Bearer ${body.token}` } };
@@ -67,14 +76,23 @@ export async function createEvent(
     method: 'POST',
     url: '/api/events',
     headers,
-    payload: { name: input.name ?? 'Test event', date: input.date ?? '2026-12-31', initialTickets: input.initialTickets ?? 5 },
+    payload: {
+      name: input.name ?? 'Test event',
+      date: input.date ?? '2026-12-31',
+      initialTickets: input.initialTickets ?? 5,
+    },
   });
   expect(res.statusCode).toBe(201);
   return (res.json() as { event: { id: string; name: string; totalTickets: number } }).event;
 }
 
 /** All ticket ids of an event via the cursor API. */
-export async function ticketIds(app: App, headers: Record<string, string>, eventId: string, status?: 'ok' | 'redeemed') {
+export async function ticketIds(
+  app: App,
+  headers: Record<string, string>,
+  eventId: string,
+  status?: 'ok' | 'redeemed',
+) {
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
@@ -99,3 +117,64 @@ export function parseCsv(text: string): string[][] {
 }
 
 export const unknownId = () => randomUUID();
+
+type Reply = LightMyRequestResponse;
+
+/** Asserts an RFC 9457 problem answer with this status and code that leaks nothing internal; returns its body. */
+export function expectProblem(res: Reply, status: number, code: string) {
+  expect(res.statusCode, res.body).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = res.json() as Record<string, unknown> & {
+    detail: string;
+    errors?: { field: string; message: string }[];
+  };
+  expect(body).toEqual(
+    expect.objectContaining({
+      type: expect.any(String),
+      title: expect.any(String),
+      status,
+      detail: expect.any(String),
+      code,
+    }),
+  );
+  expect(body.detail.length).toBeGreaterThan(0);
+  expect(body).not.toHaveProperty('stack');
+  expect(res.body).not.toMatch(
+    /\n\s+at |node_modules|SQLITE_|\bselect\b.+\bfrom\b|\binsert into\b|better-sqlite3|kysely/i,
+  );
+  return body;
+}
+
+/** Asserts a 400 validation_failed that names `field` in `errors[]` and in the detail. */
+export function expectFieldError(res: Reply, field: string) {
+  const body = expectProblem(res, 400, 'validation_failed');
+  expect(body.errors?.map((e) => e.field)).toContain(field);
+  expect(body.detail).toContain(field);
+  return body;
+}
+
+const tables = ['users', 'sessions', 'events', 'ticket_batches', 'tickets', 'redemption_attempts'] as const;
+
+/** Row counts of every table plus the event counters: compare before and after to prove nothing changed. */
+export async function dbSnapshot(app: App) {
+  const db = app.store.db;
+  const counts = {} as Record<(typeof tables)[number], number>;
+  for (const table of tables) {
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    counts[table] = Number(row.n);
+  }
+  const events = await db
+    .selectFrom('events')
+    .select(['id', 'name', 'date', 'additional_tickets', 'redeemed_tickets'])
+    .orderBy('id')
+    .execute();
+  const redeemed = await db
+    .selectFrom('tickets')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('redeemed_at', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return { counts, events, redeemedTickets: Number(redeemed.n) };
+}

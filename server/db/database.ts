@@ -17,7 +17,21 @@ export interface Store {
 export interface StoreOptions {
   /** SQLite synchronous mode: normal survives a process crash, full also a power loss. */
   sqliteSync?: 'normal' | 'full';
+  /** PostgreSQL: connections in this process's pool. */
   poolSize?: number;
+  /** PostgreSQL: a statement running longer than this is cancelled (0 = no limit). */
+  statementTimeoutMs?: number;
+}
+
+/** Where a database URL points, without its password, for messages. */
+export function describeDatabaseUrl(url: string): string {
+  if (url.startsWith('sqlite:')) return url;
+  try {
+    const u = new URL(url);
+    return `postgres://${u.username ? `${u.username}@` : ''}${u.host}${u.pathname}`;
+  } catch {
+    return 'postgres (unparseable URL)';
+  }
 }
 
 /** Opens the database named by a `sqlite:<path>` or `postgres://` URL. */
@@ -47,7 +61,14 @@ function openSqlite(file: string, options: StoreOptions): Store {
 }
 
 function openPostgres(url: string, options: StoreOptions): Store {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    statement_timeout: options.statementTimeoutMs || undefined,
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle client that loses its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

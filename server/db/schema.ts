@@ -45,6 +45,8 @@ export interface TicketsTable {
   batch_seq: number;
   redeemed_at: string | null;
   redeem_key: string | null;
+  /** Refused scans since the first redemption; bumped atomically, so exact under concurrency. */
+  duplicate_scans: Generated<number>;
 }
 
 export interface RedemptionAttemptsTable {

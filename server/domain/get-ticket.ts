@@ -14,15 +14,16 @@ function ticketQuery(db: Db, ticketId: string) {
       'events.id as event_id',
       'tickets.redeemed_at',
       'tickets.redeem_key',
+      'tickets.duplicate_scans',
       'ticket_batches.created_at',
     ])
     .where('tickets.id', '=', canonicalId(ticketId));
 }
 
 /** A ticket by id, for anyone holding its code; null when unknown. */
-export async function findTicket(db: Db, ticketId: string): Promise<(Ticket & { redeemKey: string | null }) | null> {
+export async function findTicket(db: Db, ticketId: string): Promise<{ ticket: Ticket; duplicateScans: number } | null> {
   const row = await ticketQuery(db, ticketId).executeTakeFirst();
-  return row ? { ...toTicket(row), redeemKey: row.redeem_key } : null;
+  return row ? { ticket: toTicket(row), duplicateScans: Number(row.duplicate_scans) } : null;
 }
 
 /** A ticket with its event, only if the user owns the event; otherwise 404 like an unknown ticket. */
@@ -33,15 +34,4 @@ export async function getOwnedTicket(db: Db, ownerId: string, ticketId: string):
     .executeTakeFirst();
   if (!row) throw AppError.notFound(ErrorCode.ticketNotFound, 'No such ticket.');
   return { ...toTicket(row), event: { id: row.event_id, name: row.event_name, date: row.event_date } };
-}
-
-/** Refused scans of a ticket since its first redemption. */
-export async function countDuplicateScans(db: Db, ticketId: string): Promise<number> {
-  const row = await db
-    .selectFrom('redemption_attempts')
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .where('ticket_id', '=', canonicalId(ticketId))
-    .where('outcome', '=', 'duplicate')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { type Store, openStore } from '../db/database.js';
+import { type Store, type StoreOptions, describeDatabaseUrl, openStore } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { purgeExpiredSessions } from '../domain/sessions.js';
 
@@ -11,15 +11,17 @@ declare module 'fastify' {
 }
 
 /** Opens the database, migrates it on start, and closes it when the app closes. */
-async function storePlugin(app: FastifyInstance, opts: { databaseUrl: string; sqliteSync: 'normal' | 'full' }) {
-  const store = openStore(opts.databaseUrl, { sqliteSync: opts.sqliteSync });
+async function storePlugin(app: FastifyInstance, opts: StoreOptions & { databaseUrl: string }) {
+  const store = openStore(opts.databaseUrl, opts);
   try {
     const applied = await migrateToLatest(store.db as never, store.dialect);
     if (applied.length > 0) app.log.info({ applied }, 'database migrated');
     await purgeExpiredSessions(store.db);
   } catch (err) {
     await store.close().catch(() => {});
-    throw err;
+    const e = err as { message?: string; code?: string; errors?: { message?: string }[] };
+    const reason = e.message || e.errors?.[0]?.message || e.code || String(err);
+    throw new Error(`cannot open the database at ${describeDatabaseUrl(opts.databaseUrl)}: ${reason}`);
   }
   app.decorate('store', store);
   const sweep = setInterval(

@@ -68,6 +68,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('batch_seq', 'integer', (c) => c.notNull().references('ticket_batches.seq').onDelete('cascade'))
     .addColumn('redeemed_at', 'varchar(30)')
     .addColumn('redeem_key', 'varchar(200)')
+    .addColumn('duplicate_scans', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
   await db.schema
     .createIndex('tickets_event_batch_idx')
@@ -86,6 +87,6 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await db.schema
     .createIndex('redemption_attempts_ticket_idx')
     .on('redemption_attempts')
-    .columns(['ticket_id', 'outcome'])
+    .columns(['ticket_id', 'attempted_at'])
     .execute();
 }

@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorCode } from '../../../shared/error-codes.js';
 import { AlreadyRedeemedProblem, TicketIdParams, TicketResponse } from '../../../shared/schemas.js';
-import { countDuplicateScans, findTicket } from '../../domain/get-ticket.js';
+import { findTicket } from '../../domain/get-ticket.js';
 import { AppError, problemBody } from '../../errors.js';
 import { problems } from '../responses.js';
-import { redeemRouteSchema, sendRedeemResult } from './redeem-reply.js';
+import { noStore, redeemRouteSchema, sendRedeemResult } from './redeem-reply.js';
 
 const tags = ['public'];
 
@@ -17,6 +17,7 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/redeem/:ticketId',
     {
       exposeHeadRoute: false,
+      onRequest: noStore,
       schema: redeemRouteSchema('Redeem a ticket (the brief’s GET endpoint; HEAD and prefetch never redeem)', tags),
     },
     async (request, reply) => sendRedeemResult(app, request, reply),
@@ -30,10 +31,9 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     response: { 200: TicketResponse, 410: AlreadyRedeemedProblem, ...problems(400, 404) },
   };
   const answerStatus = async (ticketId: string, reply: import('fastify').FastifyReply) => {
-    reply.header('cache-control', 'no-store');
     const found = await findTicket(app.store.db, ticketId);
     if (!found) throw AppError.notFound(ErrorCode.ticketNotFound, 'No ticket has this code.');
-    const { redeemKey: _, ...ticket } = found;
+    const { ticket, duplicateScans } = found;
     if (ticket.redeemedAt === null) return reply.code(200).send({ ticket });
     return reply
       .code(410)
@@ -41,7 +41,7 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .send({
         ...problemBody(ErrorCode.ticketAlreadyRedeemed, 410, `This ticket was redeemed at ${ticket.redeemedAt}.`),
         redeemedAt: ticket.redeemedAt,
-        duplicateScans: await countDuplicateScans(app.store.db, ticket.id),
+        duplicateScans,
         ticket,
       });
   };
@@ -49,11 +49,12 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.route({
     method: 'HEAD',
     url: '/redeem/:ticketId',
+    onRequest: noStore,
     schema: { ...statusSchema, summary: 'Look at a ticket without redeeming it', hide: true },
     handler: async (request, reply) => answerStatus(request.params.ticketId, reply),
   });
 
-  app.get('/status/:ticketId', { schema: statusSchema }, async (request, reply) =>
+  app.get('/status/:ticketId', { onRequest: noStore, schema: statusSchema }, async (request, reply) =>
     answerStatus(request.params.ticketId, reply),
   );
 
