@@ -1,46 +1,96 @@
+import cluster from 'node:cluster';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { openStore } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
-
-const app = await buildApp(config).catch((err: Error) => {
-  console.error(`Admit could not start: ${err.message}`);
-  process.exit(1);
-});
-
-let closing = false;
-async function shutdown(signal: string) {
-  if (closing) return;
-  closing = true;
-  app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-  const timer = setTimeout(() => {
-    app.log.error('shutdown took longer than 10 s; exiting');
-    process.exit(1);
-  }, 10_000);
-  timer.unref();
+function readConfig(): Config {
   try {
-    await app.close();
-    process.exit(0);
+    return loadConfig();
   } catch (err) {
-    app.log.error({ err }, 'error during shutdown');
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+/** One HTTP server process: build the app, listen, and shut down gracefully on a signal. */
+async function runServer(config: Config) {
+  const app = await buildApp(config).catch((err: Error) => {
+    console.error(`Admit could not start: ${err.message}`);
+    process.exit(1);
+  });
+
+  let closing = false;
+  async function shutdown(signal: string) {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const timer = setTimeout(() => {
+      app.log.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    timer.unref();
+    try {
+      await app.close();
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    app.log.error({ err }, 'could not listen');
     process.exit(1);
   }
 }
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
 
-try {
-  await app.listen({ port: config.port, host: config.host });
-} catch (err) {
-  app.log.error({ err }, 'could not listen');
-  process.exit(1);
+/**
+ * WORKERS > 1: the primary migrates the database once, then runs N workers sharing the port
+ * and restarts any that dies. Workers keep nothing that matters in memory: any of them can
+ * answer any request.
+ */
+async function runPrimary(config: Config) {
+  const store = openStore(config.databaseUrl, { sqliteSync: config.sqliteSync, poolSize: 1 });
+  try {
+    await migrateToLatest(store.db as never, store.dialect);
+  } catch (err) {
+    console.error(`Admit could not start: cannot migrate the database: ${(err as Error).message}`);
+    process.exit(1);
+  } finally {
+    await store.close();
+  }
+
+  let stopping = false;
+  const fork = () => cluster.fork();
+  for (let i = 0; i < config.workers; i++) fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    console.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting a new one`);
+    setTimeout(fork, 250);
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    const timer = setTimeout(() => process.exit(1), 15_000);
+    timer.unref();
+    cluster.on('exit', () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  console.log(`Admit primary ${process.pid}: ${config.workers} workers on http://${config.host}:${config.port}`);
 }
+
+const config = readConfig();
+if (config.workers > 1 && cluster.isPrimary) await runPrimary(config);
+else await runServer(config);

@@ -65,7 +65,9 @@ function openPostgres(url: string, options: StoreOptions): Store {
     connectionString: url,
     max: options.poolSize ?? 10,
     statement_timeout: options.statementTimeoutMs || undefined,
-    connectionTimeoutMillis: 10_000,
+    // Waiting for a pooled connection is normal under a door rush; only a database that cannot
+    // be reached for this long turns into 503s.
+    connectionTimeoutMillis: 60_000,
   });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});

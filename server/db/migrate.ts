@@ -18,10 +18,24 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
-/** Applies pending migrations; Kysely's migrator locks, so concurrent starts are safe. */
+function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}
+
+/**
+ * Applies pending migrations. On PostgreSQL Kysely's migrator holds an advisory lock, so
+ * processes starting together take turns. SQLite has no such lock: a process that loses the
+ * race gets SQLITE_BUSY and simply tries again, then finds the work already done.
+ */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new StaticProvider(dialect) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    if (!(dialect === 'sqlite' && isSqliteBusy(error) && attempt < 50)) {
+      throw error instanceof Error ? error : new Error(String(error));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 150));
+  }
 }

@@ -1,0 +1,12 @@
+import { Badge } from '@mantine/core';
+import type { TicketStatus } from '../../shared/schemas.js';
+import { statusColors } from '../lib/status-colors.js';
+
+/** A small OK / REDEEMED label. */
+export function TicketStatusBadge({ status }: { status: TicketStatus }) {
+  return (
+    <Badge color={statusColors[status]} variant="filled" radius="sm">
+      {status === 'ok' ? 'OK' : 'Redeemed'}
+    </Badge>
+  );
+}

@@ -1,0 +1,91 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { CreateEventBody, TicketStatus } from '../../shared/schemas.js';
+import {
+  addTickets,
+  createEvent,
+  type EventListQuery,
+  getEvent,
+  getEventStatus,
+  listEvents,
+  listTickets,
+} from '../api/events.js';
+
+/** Query keys of everything event-related, so mutations can invalidate exactly what they change. */
+export const eventKeys = {
+  all: ['events'] as const,
+  lists: () => [...eventKeys.all, 'list'] as const,
+  list: (query: EventListQuery) => [...eventKeys.lists(), query] as const,
+  detail: (eventId: string) => [...eventKeys.all, 'detail', eventId] as const,
+  status: (eventId: string) => [...eventKeys.all, 'status', eventId] as const,
+  tickets: (eventId: string) => [...eventKeys.all, 'tickets', eventId] as const,
+  ticketPage: (eventId: string, status: TicketStatus | undefined, cursor: string | undefined) =>
+    [...eventKeys.tickets(eventId), status ?? 'all', cursor ?? ''] as const,
+};
+
+/** How often the event page quietly refreshes its counters while visible. */
+export const statusPollMs = 5_000;
+
+/** A page of the events list; the previous page stays on screen while the next loads. */
+export function useEventList(query: EventListQuery) {
+  return useQuery({
+    queryKey: eventKeys.list(query),
+    queryFn: ({ signal }) => listEvents(query, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** One event's details. */
+export function useEvent(eventId: string) {
+  return useQuery({ queryKey: eventKeys.detail(eventId), queryFn: ({ signal }) => getEvent(eventId, signal) });
+}
+
+/** An event's counters, polled while the page is visible. */
+export function useEventStatus(eventId: string) {
+  return useQuery({
+    queryKey: eventKeys.status(eventId),
+    queryFn: ({ signal }) => getEventStatus(eventId, signal),
+    refetchInterval: statusPollMs,
+    refetchIntervalInBackground: false,
+  });
+}
+
+/** A cursor page of an event's tickets. */
+export function useTicketPage(
+  eventId: string,
+  status: TicketStatus | undefined,
+  cursor: string | undefined,
+  limit = 25,
+) {
+  return useQuery({
+    queryKey: eventKeys.ticketPage(eventId, status, cursor),
+    queryFn: ({ signal }) => listTickets(eventId, { status, cursor, limit }, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Creates an event; the lists are invalidated so it shows up. */
+export function useCreateEvent() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateEventBody) => createEvent(body),
+    onSuccess: (event) => {
+      queryClient.setQueryData(eventKeys.detail(event.id), event);
+      return queryClient.invalidateQueries({ queryKey: eventKeys.lists() });
+    },
+  });
+}
+
+/** Adds tickets to an event; its counters, details, tickets and the lists change. */
+export function useAddTickets(eventId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (count: number) => addTickets(eventId, count),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: eventKeys.status(eventId) }),
+        queryClient.invalidateQueries({ queryKey: eventKeys.detail(eventId) }),
+        queryClient.invalidateQueries({ queryKey: eventKeys.tickets(eventId) }),
+        queryClient.invalidateQueries({ queryKey: eventKeys.lists() }),
+      ]),
+  });
+}
