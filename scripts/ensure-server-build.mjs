@@ -20,7 +20,8 @@ function newestMtime(path) {
   }
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path, { withFileTypes: true })) newest = Math.max(newest, newestMtime(join(path, entry.name)));
+  for (const entry of readdirSync(path, { withFileTypes: true }))
+    newest = Math.max(newest, newestMtime(join(path, entry.name)));
   return newest;
 }
 

@@ -105,10 +105,15 @@ export const CreateEventBody = Type.Object(
 );
 export type CreateEventBody = Static<typeof CreateEventBody>;
 
-export const EventSort = Type.Union(
-  ['date', '-date', 'name', '-name', 'createdAt', '-createdAt'].map((s) => Type.Literal(s)),
-);
-export type EventSort = 'date' | '-date' | 'name' | '-name' | 'createdAt' | '-createdAt';
+export const EventSort = Type.Union([
+  Type.Literal('date'),
+  Type.Literal('-date'),
+  Type.Literal('name'),
+  Type.Literal('-name'),
+  Type.Literal('createdAt'),
+  Type.Literal('-createdAt'),
+]);
+export type EventSort = Static<typeof EventSort>;
 
 export const ListEventsQuery = Type.Object(
   {

@@ -34,6 +34,8 @@ async function webPlugin(app: FastifyInstance, opts: { webRoot: string | null })
       root,
       wildcard: false,
       index: false,
+      // Our own Cache-Control below; @fastify/static's default would override it.
+      cacheControl: false,
       setHeaders(res, filePath) {
         const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
         res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
@@ -45,8 +47,9 @@ async function webPlugin(app: FastifyInstance, opts: { webRoot: string | null })
 
   app.setNotFoundHandler((request, reply) => {
     const wantsHtml = (request.headers.accept ?? '').includes('text/html');
-    if (hasWeb && request.method === 'GET' && !isApiPath(request.url) && wantsHtml) {
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    const read = request.method === 'GET' || request.method === 'HEAD';
+    if (hasWeb && read && !isApiPath(request.url) && wantsHtml) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
     }
     return notFound(request, reply);
   });

@@ -5,7 +5,7 @@ import { statusColors } from '../lib/status-colors.js';
 /** A small OK / REDEEMED label. */
 export function TicketStatusBadge({ status }: { status: TicketStatus }) {
   return (
-    <Badge color={statusColors[status]} variant="filled" radius="sm">
+    <Badge color={statusColors[status]} variant="filled" radius="sm" style={{ flexShrink: 0, overflow: 'visible' }}>
       {status === 'ok' ? 'OK' : 'Redeemed'}
     </Badge>
   );

@@ -90,7 +90,7 @@ export function TicketsTable({ eventId, status, onStatusChange }: Props) {
                       {ticket.id}
                     </AnchorLink>
                   </Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap', width: '1%' }}>
+                  <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 110 }}>
                     <TicketStatusBadge status={ticket.status} />
                   </Table.Td>
                   <Table.Td visibleFrom="sm" style={{ whiteSpace: 'nowrap' }}>
