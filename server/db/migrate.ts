@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Dialect } from './database.js';
 import * as m001 from './migrations/001-initial.js';
 
@@ -23,19 +23,48 @@ function isSqliteBusy(error: unknown): boolean {
   return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
 }
 
+const pause = () => new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
+
 /**
- * Applies pending migrations. On PostgreSQL Kysely's migrator holds an advisory lock, so
- * processes starting together take turns. SQLite has no such lock: a process that loses the
- * race gets SQLITE_BUSY and simply tries again, then finds the work already done.
+ * SQLite has no migration lock of its own in Kysely, and its migrator runs DDL outside a
+ * transaction. Take the database's write lock (BEGIN IMMEDIATE) for the whole run instead,
+ * polling without blocking the event loop, so processes starting together take turns.
+ */
+async function withSqliteWriteLock<T>(db: Kysely<unknown>, run: () => Promise<T>): Promise<T> {
+  await sql`pragma busy_timeout = 0`.execute(db);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sql`begin immediate`.execute(db);
+        break;
+      } catch (error) {
+        if (!isSqliteBusy(error) || attempt > 600) throw error;
+        await pause();
+      }
+    }
+  } finally {
+    await sql`pragma busy_timeout = 5000`.execute(db);
+  }
+  try {
+    const result = await run();
+    await sql`commit`.execute(db);
+    return result;
+  } catch (error) {
+    await sql`rollback`.execute(db).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Applies pending migrations and returns the names applied. On PostgreSQL, Kysely's migrator
+ * holds an advisory lock, so processes starting at once take turns; SQLite uses its write lock.
  */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new StaticProvider(dialect) });
-  for (let attempt = 1; ; attempt++) {
+  const run = async () => {
     const { error, results } = await migrator.migrateToLatest();
-    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-    if (!(dialect === 'sqlite' && isSqliteBusy(error) && attempt < 50)) {
-      throw error instanceof Error ? error : new Error(String(error));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 150));
-  }
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  };
+  return dialect === 'sqlite' ? withSqliteWriteLock(db, run) : run();
 }
