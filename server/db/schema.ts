@@ -26,8 +26,13 @@ export interface EventsTable {
   date: string;
   initial_tickets: number;
   additional_tickets: number;
-  redeemed_tickets: number;
   created_at: string;
+}
+
+export interface EventCountersTable {
+  event_seq: number;
+  slot: number;
+  redeemed: number;
 }
 
 export interface TicketBatchesTable {
@@ -61,6 +66,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   events: EventsTable;
+  event_counters: EventCountersTable;
   ticket_batches: TicketBatchesTable;
   tickets: TicketsTable;
   redemption_attempts: RedemptionAttemptsTable;

@@ -5,12 +5,17 @@ import type { Database } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { nowIso } from './common.js';
 import { type InsertTicketsOptions, insertTickets } from './insert-tickets.js';
+import { createCounters } from './event-counters.js';
 import { toEvent } from './mappers.js';
 
-/** Trims an event name and checks it is still 1–200 characters. */
+/** Trims an event name and checks it is still 1–200 characters, on one line and without control characters. */
 export function normaliseEventName(name: string): string {
   const trimmed = name.trim();
   if (trimmed.length === 0) throw AppError.validation([{ field: 'name', message: 'must not be blank' }]);
+  // PostgreSQL refuses NUL in text, and a name is shown on one line in lists, CSV names and headers.
+  if (/\p{Cc}/u.test(trimmed)) {
+    throw AppError.validation([{ field: 'name', message: 'must not contain control characters' }]);
+  }
   return trimmed;
 }
 
@@ -40,11 +45,11 @@ export async function createEvent(
     date: input.date,
     initial_tickets: input.initialTickets,
     additional_tickets: 0,
-    redeemed_tickets: 0,
     created_at: createdAt,
   };
   await db.transaction().execute(async (trx) => {
     const event = await trx.insertInto('events').values(row).returning('seq').executeTakeFirstOrThrow();
+    await createCounters(trx, event.seq);
     const batch = await trx
       .insertInto('ticket_batches')
       .values({ id: randomUUID(), event_seq: event.seq, count: input.initialTickets, created_at: createdAt })
@@ -52,5 +57,5 @@ export async function createEvent(
       .executeTakeFirstOrThrow();
     await insertTickets(trx, event.seq, batch.seq, input.initialTickets, options);
   });
-  return toEvent(row);
+  return toEvent(row, 0);
 }

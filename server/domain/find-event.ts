@@ -4,7 +4,7 @@ import type { Selectable } from 'kysely';
 import type { EventsTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { type Db, canonicalId } from './common.js';
-import { toEvent } from './mappers.js';
+import { withCounters } from './event-counters.js';
 
 /**
  * The one place that decides event visibility: an event exists for a user only if they own it.
@@ -23,5 +23,6 @@ export async function findOwnedEventRow(db: Db, ownerId: string, eventId: string
 
 /** The event, with its counters, if the user owns it. */
 export async function getEvent(db: Db, ownerId: string, eventId: string): Promise<Event> {
-  return toEvent(await findOwnedEventRow(db, ownerId, eventId));
+  const [event] = await withCounters(db, [await findOwnedEventRow(db, ownerId, eventId)]);
+  return event as Event;
 }

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { EventList, EventSort } from '../../shared/schemas.js';
+import { AppError } from '../errors.js';
 import type { Db } from './common.js';
-import { toEvent } from './mappers.js';
+import { withCounters } from './event-counters.js';
 
 const sortColumns = { date: 'date', name: 'name_key', createdAt: 'created_at' } as const;
 
@@ -22,6 +23,8 @@ export async function listEvents(
   const desc = sort.startsWith('-');
   const column = sortColumns[(desc ? sort.slice(1) : sort) as keyof typeof sortColumns];
   const q = query.q?.trim() ?? '';
+  // No name holds a control character, and PostgreSQL refuses NUL in a query parameter.
+  if (/\p{Cc}/u.test(q)) throw AppError.validation([{ field: 'q', message: 'must not contain control characters' }]);
 
   let base = db.selectFrom('events').where('owner_id', '=', ownerId);
   if (q !== '') base = base.where(sql<boolean>`name_key like ${likePattern(q)} escape '\\'`);
@@ -36,5 +39,5 @@ export async function listEvents(
       .execute(),
     base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: rows.map(toEvent), total: Number(count.n), page, pageSize };
+  return { items: await withCounters(db, rows), total: Number(count.n), page, pageSize };
 }

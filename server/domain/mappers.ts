@@ -6,8 +6,8 @@ export function toUser(row: Pick<UsersTable, 'id' | 'username' | 'created_at'>):
   return { id: row.id, username: row.username, createdAt: row.created_at };
 }
 
-/** API view of an event row; counters are read from the row, O(1). */
-export function toEvent(row: Omit<EventsTable, 'seq'>): Event {
+/** API view of an event row and its redeemed count. */
+export function toEvent(row: Omit<EventsTable, 'seq'>, redeemed: number): Event {
   const initial = Number(row.initial_tickets);
   const additional = Number(row.additional_tickets);
   return {
@@ -17,7 +17,7 @@ export function toEvent(row: Omit<EventsTable, 'seq'>): Event {
     initialTickets: initial,
     additionalTickets: additional,
     totalTickets: initial + additional,
-    redeemedTickets: Number(row.redeemed_tickets),
+    redeemedTickets: redeemed,
     createdAt: row.created_at,
   };
 }

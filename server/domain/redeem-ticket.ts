@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Ticket } from '../../shared/schemas.js';
 import type { Database } from '../db/schema.js';
 import { canonicalId, nowIso } from './common.js';
+import { countRedemption } from './event-counters.js';
 import { findTicket } from './get-ticket.js';
 
 export type RedeemResult =
@@ -34,11 +35,7 @@ export async function redeemTicket(
       .executeTakeFirst();
     let duplicate: { duplicate_scans: number } | undefined;
     if (won) {
-      await trx
-        .updateTable('events')
-        .set((eb) => ({ redeemed_tickets: eb('redeemed_tickets', '+', 1) }))
-        .where('seq', '=', won.event_seq)
-        .execute();
+      await countRedemption(trx, won.event_seq);
     } else {
       // Already redeemed: a duplicate unless this is a retry carrying the winning request's key.
       let query = trx

@@ -1,0 +1,45 @@
+import type { Selectable } from 'kysely';
+import type { Event } from '../../shared/schemas.js';
+import type { EventsTable } from '../db/schema.js';
+import type { Db } from './common.js';
+import { toEvent } from './mappers.js';
+
+/** Rows each event's redeemed count is spread over (see the migration for why). */
+export const COUNTER_SLOTS = 16;
+
+/** Creates the counter rows of a new event, all at zero. */
+export async function createCounters(trx: Db, eventSeq: number): Promise<void> {
+  const rows = Array.from({ length: COUNTER_SLOTS }, (_, slot) => ({ event_seq: eventSeq, slot, redeemed: 0 }));
+  await trx.insertInto('event_counters').values(rows).execute();
+}
+
+/** Counts one redemption on a random slot of the event's counter. */
+export async function countRedemption(trx: Db, eventSeq: number): Promise<void> {
+  await trx
+    .updateTable('event_counters')
+    .set((eb) => ({ redeemed: eb('redeemed', '+', 1) }))
+    .where('event_seq', '=', eventSeq)
+    .where('slot', '=', Math.floor(Math.random() * COUNTER_SLOTS))
+    .execute();
+}
+
+/** Redeemed counts of several events, summed over their slots. */
+export async function redeemedCounts(db: Db, eventSeqs: number[]): Promise<Map<number, number>> {
+  if (eventSeqs.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('event_counters')
+    .select((eb) => ['event_seq', eb.fn.sum<string | number>('redeemed').as('redeemed')])
+    .where('event_seq', 'in', eventSeqs)
+    .groupBy('event_seq')
+    .execute();
+  return new Map(rows.map((r) => [Number(r.event_seq), Number(r.redeemed)]));
+}
+
+/** API views of event rows with their redeemed counts. */
+export async function withCounters(db: Db, rows: Selectable<EventsTable>[]): Promise<Event[]> {
+  const counts = await redeemedCounts(
+    db,
+    rows.map((r) => Number(r.seq)),
+  );
+  return rows.map((r) => toEvent(r, counts.get(Number(r.seq)) ?? 0));
+}
