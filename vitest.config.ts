@@ -4,6 +4,7 @@ const pgUrl = process.env.ADMIT_TEST_PG_URL;
 const server = {
   include: ['test/**/*.test.ts'],
   environment: 'node' as const,
+  globalSetup: ['test/global-setup.ts'],
   testTimeout: 60_000,
   hookTimeout: 60_000,
 };

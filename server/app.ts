@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import authPlugin from './plugins/auth.js';
-import { installErrorHandler } from './plugins/errors.js';
+import { frameworkErrorHandler, installErrorHandler } from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import { securityHeaders } from './plugins/security-headers.js';
 import storePlugin from './plugins/store.js';
@@ -41,6 +41,7 @@ export async function buildApp(config: Config, options: { logger?: FastifyServer
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installValidators(app);

@@ -1,33 +1,18 @@
-import { type Static, Type } from 'typebox';
-import { Value } from 'typebox/value';
-
-const LogLevel = Type.Union([
-  Type.Literal('fatal'),
-  Type.Literal('error'),
-  Type.Literal('warn'),
-  Type.Literal('info'),
-  Type.Literal('debug'),
-  Type.Literal('trace'),
-  Type.Literal('silent'),
-]);
-
-const ConfigSchema = Type.Object({
-  port: Type.Integer({ minimum: 0, maximum: 65535 }),
-  host: Type.String({ minLength: 1 }),
-  databaseUrl: Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$' }),
-  sessionTtlSeconds: Type.Integer({ minimum: 1 }),
-  registrationEnabled: Type.Boolean(),
-  logLevel: LogLevel,
-  sqliteSync: Type.Union([Type.Literal('normal'), Type.Literal('full')]),
-  trustProxy: Type.Boolean(),
-  databasePoolSize: Type.Integer({ minimum: 1, maximum: 1000 }),
-  statementTimeoutMs: Type.Integer({ minimum: 0 }),
-  workers: Type.Integer({ minimum: 1, maximum: 256 }),
-  webRoot: Type.Union([Type.String(), Type.Null()]),
-});
-
 /** Typed, validated configuration of one Admit process. */
-export type Config = Static<typeof ConfigSchema>;
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  sessionTtlSeconds: number;
+  registrationEnabled: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  sqliteSync: 'normal' | 'full';
+  trustProxy: boolean;
+  databasePoolSize: number;
+  statementTimeoutMs: number;
+  workers: number;
+  webRoot: string | null;
+}
 
 type Env = Record<string, string | undefined>;
 
@@ -49,69 +34,76 @@ const defaults: Config = {
 /** Thrown at boot when the environment cannot be turned into a valid configuration. */
 export class ConfigError extends Error {}
 
-function parseBool(name: string, raw: string): boolean {
-  const v = raw.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-  if (['0', 'false', 'no', 'off'].includes(v)) return false;
-  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
-}
+/** Reads one variable; a problem is recorded as a readable line naming the variable. */
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
 
-function parseInteger(name: string, raw: string): number {
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
-  return Number(raw.trim());
-}
-
-/** Parses and validates the environment once, at boot; throws ConfigError with a readable message. */
-export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
-  const pick = (name: string) => {
-    const v = env[name];
-    return v === undefined || v.trim() === '' ? undefined : v;
-  };
-  const config: Config = { ...defaults };
-  const port = pick('PORT');
-  if (port !== undefined) config.port = parseInteger('PORT', port);
-  const host = pick('HOST');
-  if (host !== undefined) config.host = host.trim();
-  const db = pick('DATABASE_URL');
-  if (db !== undefined) config.databaseUrl = db.trim();
-  const ttl = pick('SESSION_TTL_SECONDS');
-  if (ttl !== undefined) config.sessionTtlSeconds = parseInteger('SESSION_TTL_SECONDS', ttl);
-  const reg = pick('REGISTRATION_ENABLED');
-  if (reg !== undefined) config.registrationEnabled = parseBool('REGISTRATION_ENABLED', reg);
-  const level = pick('LOG_LEVEL');
-  if (level !== undefined) config.logLevel = level.trim().toLowerCase() as Config['logLevel'];
-  const sync = pick('SQLITE_SYNC');
-  if (sync !== undefined) config.sqliteSync = sync.trim().toLowerCase() as Config['sqliteSync'];
-  const proxy = pick('TRUST_PROXY');
-  if (proxy !== undefined) config.trustProxy = parseBool('TRUST_PROXY', proxy);
-  const pool = pick('DATABASE_POOL_SIZE');
-  if (pool !== undefined) config.databasePoolSize = parseInteger('DATABASE_POOL_SIZE', pool);
-  const timeout = pick('DATABASE_STATEMENT_TIMEOUT_MS');
-  if (timeout !== undefined) config.statementTimeoutMs = parseInteger('DATABASE_STATEMENT_TIMEOUT_MS', timeout);
-  const workers = pick('WORKERS');
-  if (workers !== undefined) config.workers = parseInteger('WORKERS', workers);
-  const webRoot = pick('WEB_ROOT');
-  if (webRoot !== undefined) config.webRoot = webRoot.trim();
-  Object.assign(config, overrides);
-
-  const errors = [...Value.Errors(ConfigSchema, config)];
-  if (errors.length > 0) {
-    const names: Record<string, string> = {
-      '/port': 'PORT',
-      '/host': 'HOST',
-      '/databaseUrl': 'DATABASE_URL (sqlite:<path> or postgres://...)',
-      '/sessionTtlSeconds': 'SESSION_TTL_SECONDS',
-      '/logLevel': 'LOG_LEVEL (fatal|error|warn|info|debug|trace|silent)',
-      '/sqliteSync': 'SQLITE_SYNC (normal|full)',
-      '/databasePoolSize': 'DATABASE_POOL_SIZE',
-      '/statementTimeoutMs': 'DATABASE_STATEMENT_TIMEOUT_MS',
-      '/workers': 'WORKERS',
-    };
-    const lines = errors.map((e) => {
-      const path = (e as { instancePath?: string }).instancePath ?? '';
-      return `${names[path] ?? path}: ${e.message}`;
-    });
-    throw new ConfigError(`Invalid configuration:\n  ${[...new Set(lines)].join('\n  ')}`);
+  raw(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
   }
-  return config;
+
+  integer(name: string, min: number, max: number): number | undefined {
+    const v = this.raw(name);
+    if (v === undefined) return undefined;
+    const n = /^\d+$/.test(v) ? Number(v) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max}, got "${v}"`);
+      return undefined;
+    }
+    return n;
+  }
+
+  boolean(name: string): boolean | undefined {
+    const v = this.raw(name)?.toLowerCase();
+    if (v === undefined) return undefined;
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    this.problems.push(`${name} must be true or false, got "${this.raw(name)}"`);
+    return undefined;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[]): T | undefined {
+    const v = this.raw(name)?.toLowerCase();
+    if (v === undefined) return undefined;
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${this.raw(name)}"`);
+    return undefined;
+  }
+
+  databaseUrl(name: string): string | undefined {
+    const v = this.raw(name);
+    if (v === undefined) return undefined;
+    if (/^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v)) return v;
+    this.problems.push(`${name} must be sqlite:<path> or postgres://user@host:5432/database, got "${v}"`);
+    return undefined;
+  }
+}
+
+function defined<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Parses and validates the environment once, at boot; throws ConfigError listing every bad variable. */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const r = new Reader(env);
+  const webRoot = env.WEB_ROOT;
+  const fromEnv = defined({
+    port: r.integer('PORT', 0, 65535),
+    host: r.raw('HOST'),
+    databaseUrl: r.databaseUrl('DATABASE_URL'),
+    sessionTtlSeconds: r.integer('SESSION_TTL_SECONDS', 1, 10 * 365 * 24 * 3600),
+    registrationEnabled: r.boolean('REGISTRATION_ENABLED'),
+    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    sqliteSync: r.oneOf('SQLITE_SYNC', ['normal', 'full'] as const),
+    trustProxy: r.boolean('TRUST_PROXY'),
+    databasePoolSize: r.integer('DATABASE_POOL_SIZE', 1, 1000),
+    statementTimeoutMs: r.integer('DATABASE_STATEMENT_TIMEOUT_MS', 0, 24 * 3600 * 1000),
+    workers: r.integer('WORKERS', 1, 256),
+  });
+  if (r.problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${r.problems.join('\n  ')}`);
+  // WEB_ROOT set but empty means "serve the API only".
+  const web = webRoot === undefined ? {} : { webRoot: webRoot.trim() === '' ? null : webRoot.trim() };
+  return { ...defaults, ...fromEnv, ...web, ...overrides };
 }

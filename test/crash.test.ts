@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FreshDatabase, freshDatabase, testStore } from './databases.js';
-import { ensureServerBuild, registerRemote, remoteTicketIds, type ServerProcess, startServer } from './processes.js';
+import { registerRemote, remoteTicketIds, type ServerProcess, startServer } from './processes.js';
 
 // SIGKILL is a crash of the server process: nothing is flushed, no handler runs.
 describe(`crash durability (${testStore})`, () => {
@@ -8,7 +8,6 @@ describe(`crash durability (${testStore})`, () => {
   let server: ServerProcess | undefined;
 
   beforeAll(async () => {
-    ensureServerBuild();
     db = await freshDatabase();
   }, 120_000);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FreshDatabase, freshDatabase, testStore } from './databases.js';
-import { ensureServerBuild, registerRemote, remoteTicketIds, type ServerProcess, startServer } from './processes.js';
+import { registerRemote, remoteTicketIds, type ServerProcess, startServer } from './processes.js';
 
 // Four real server processes on one database, started at the same instant on an empty database
 // (so their migrations race too), all redeeming the same tickets.
@@ -9,7 +9,6 @@ describe(`cross-process exactly once (${testStore})`, () => {
   let servers: ServerProcess[] = [];
 
   beforeAll(async () => {
-    ensureServerBuild();
     db = await freshDatabase();
     servers = await Promise.all([1, 2, 3, 4].map(() => startServer(db.url)));
   }, 180_000);
@@ -53,12 +52,24 @@ describe(`cross-process exactly once (${testStore})`, () => {
 
     const histogram: Record<number, number> = {};
     for (const codes of statuses.values()) for (const c of codes) histogram[c] = (histogram[c] ?? 0) + 1;
-    expect(histogram, servers.map((s) => s.output()).join('\n').slice(0, 2000)).toEqual({ 200: 200, 410: 9800 });
+    expect(
+      histogram,
+      servers
+        .map((s) => s.output())
+        .join('\n')
+        .slice(0, 2000),
+    ).toEqual({ 200: 200, 410: 9800 });
     let oks = 0;
     for (const [id, codes] of statuses) {
       expect(codes, id).toHaveLength(50);
-      expect(codes.filter((c) => c === 200), id).toHaveLength(1);
-      expect(codes.filter((c) => c === 410), id).toHaveLength(49);
+      expect(
+        codes.filter((c) => c === 200),
+        id,
+      ).toHaveLength(1);
+      expect(
+        codes.filter((c) => c === 410),
+        id,
+      ).toHaveLength(49);
       oks += 1;
     }
     for (const server of servers) {

@@ -1,7 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { createEvent, signUp, ticketIds, unknownId, useApp } from './helper.js';
+import {
+  createEvent,
+  dbSnapshot,
+  expectFieldError,
+  expectProblem,
+  signUp,
+  ticketIds,
+  unknownId,
+  useApp,
+} from './helper.js';
 
 const ctx = useApp();
+
+/** A fresh event with `count` tickets; returns the owner's headers, the event and its ticket ids. */
+async function tickets(count = 3) {
+  const { headers } = await signUp(ctx.app);
+  const event = await createEvent(ctx.app, headers, { initialTickets: count });
+  return { headers, event, ids: await ticketIds(ctx.app, headers, event.id) };
+}
+
+const redeemGet = (id: string, headers: Record<string, string> = {}) =>
+  ctx.app.inject({ method: 'GET', url: `/redeem/${id}`, headers });
+const redeemPost = (id: string, headers: Record<string, string> = {}) =>
+  ctx.app.inject({ method: 'POST', url: `/api/tickets/${id}/redeem`, headers });
+const status = (id: string) => ctx.app.inject({ method: 'GET', url: `/status/${id}` });
+
+async function redeemedCount(headers: Record<string, string>, eventId: string) {
+  const res = await ctx.app.inject({ method: 'GET', url: `/api/events/${eventId}/status`, headers });
+  return res.json().redeemedTickets as number;
+}
 
 describe('redeem', () => {
   it('redeems once: 200 then 410 with the first redemption time and duplicate count', async () => {
@@ -39,5 +66,214 @@ describe('redeem', () => {
     const malformed = await ctx.app.inject({ method: 'GET', url: '/redeem/not-a-uuid' });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toMatchObject({ code: 'validation_failed', errors: [{ field: 'ticketId' }] });
+  });
+
+  it('answers the exact shapes: 200 { ticket } and a 410 problem with redeemedAt and duplicateScans', async () => {
+    const { headers, event, ids } = await tickets(1);
+    const id = ids[0] as string;
+    const ok = await redeemPost(id.toUpperCase());
+    expect(ok.statusCode).toBe(200);
+    const ticket = ok.json().ticket;
+    expect(ok.json()).toEqual({
+      ticket: {
+        id,
+        eventId: event.id,
+        status: 'redeemed',
+        createdAt: expect.stringMatching(/Z$/),
+        redeemedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      },
+    });
+    const gone = await redeemGet(id);
+    const body = expectProblem(gone, 410, 'ticket_already_redeemed');
+    expect(body).toEqual({
+      type: expect.any(String),
+      title: expect.any(String),
+      status: 410,
+      detail: expect.any(String),
+      code: 'ticket_already_redeemed',
+      redeemedAt: ticket.redeemedAt,
+      duplicateScans: 1,
+      ...(body.ticket === undefined ? {} : { ticket }),
+    });
+    expect(await redeemedCount(headers, event.id)).toBe(1);
+  });
+
+  it('behaves identically on both routes', async () => {
+    const { ids } = await tickets(2);
+    const unknown = unknownId();
+    expect((await redeemGet(unknown)).json()).toEqual((await redeemPost(unknown)).json());
+    expect((await redeemGet('123')).json()).toEqual((await redeemPost('123')).json());
+    expect((await redeemGet(ids[0] as string)).statusCode).toBe(200);
+    expect((await redeemPost(ids[1] as string)).statusCode).toBe(200);
+    const a = (await redeemPost(ids[0] as string)).json();
+    const b = (await redeemGet(ids[1] as string)).json();
+    expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+    expect(a.duplicateScans).toBe(1);
+    expect(b.duplicateScans).toBe(1);
+  });
+
+  it('records every attempt with its time and outcome', async () => {
+    const { ids } = await tickets(1);
+    const id = ids[0] as string;
+    const unknown = unknownId();
+    await redeemGet(id);
+    await redeemPost(id);
+    await redeemGet(id);
+    await redeemGet(unknown);
+    const rows = await ctx.app.store.db
+      .selectFrom('redemption_attempts')
+      .select(['ticket_id', 'outcome', 'attempted_at'])
+      .where('ticket_id', 'in', [id, unknown])
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => [r.ticket_id, r.outcome])).toEqual([
+      [id, 'redeemed'],
+      [id, 'duplicate'],
+      [id, 'duplicate'],
+      [unknown, 'unknown'],
+    ]);
+    for (const r of rows) expect(r.attempted_at).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
+  });
+});
+
+describe('accidental redemption', () => {
+  it('HEAD /redeem/:id looks without redeeming', async () => {
+    const { headers, event, ids } = await tickets(1);
+    const id = ids[0] as string;
+    const before = await dbSnapshot(ctx.app);
+    const head = await ctx.app.inject({ method: 'HEAD', url: `/redeem/${id}` });
+    expect(head.statusCode).toBe(200);
+    expect(head.body).toBe('');
+    expect(head.headers['cache-control']).toBe('no-store');
+    expect(await dbSnapshot(ctx.app)).toEqual(before);
+    expect((await status(id)).json().ticket.status).toBe('ok');
+    expect(await redeemedCount(headers, event.id)).toBe(0);
+
+    expect((await redeemGet(id)).statusCode).toBe(200);
+    const afterRedeem = await dbSnapshot(ctx.app);
+    const headGone = await ctx.app.inject({ method: 'HEAD', url: `/redeem/${id}` });
+    expect(headGone.statusCode).toBe(410);
+    expect(headGone.headers['cache-control']).toBe('no-store');
+    expect((await ctx.app.inject({ method: 'HEAD', url: `/redeem/${unknownId()}` })).statusCode).toBe(404);
+    expect(await dbSnapshot(ctx.app)).toEqual(afterRedeem);
+  });
+
+  it.each([
+    ['Sec-Purpose: prefetch', { 'sec-purpose': 'prefetch' }],
+    ['Sec-Purpose: prefetch;prerender', { 'sec-purpose': 'prefetch;prerender' }],
+    ['Purpose: prefetch', { purpose: 'prefetch' }],
+  ])('a GET marked %s does not redeem', async (_label, prefetch) => {
+    const { headers, event, ids } = await tickets(1);
+    const id = ids[0] as string;
+    const before = await dbSnapshot(ctx.app);
+    const res = await redeemGet(id, prefetch);
+    expect(res.statusCode).not.toBe(200);
+    expect(res.statusCode).toBeLessThan(500);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(await dbSnapshot(ctx.app)).toEqual(before);
+    expect((await status(id)).statusCode).toBe(200);
+    expect(await redeemedCount(headers, event.id)).toBe(0);
+    // The real scan afterwards still works, and a later prefetch does not count as a duplicate scan.
+    expect((await redeemGet(id)).statusCode).toBe(200);
+    await redeemGet(id, prefetch);
+    const again = await redeemGet(id);
+    expect(again.json().duplicateScans).toBe(1);
+  });
+
+  it('sends Cache-Control: no-store on every redeem and status answer', async () => {
+    const { ids } = await tickets(2);
+    const [a, b] = ids as [string, string];
+    const answers = [
+      await redeemGet(a),
+      await redeemGet(a),
+      await redeemPost(b),
+      await redeemPost(b),
+      await redeemGet(unknownId()),
+      await redeemPost(unknownId()),
+      await redeemGet('not-a-uuid'),
+      await redeemPost('not-a-uuid'),
+      await status(a),
+      await status(unknownId()),
+      await status('not-a-uuid'),
+      await ctx.app.inject({ method: 'HEAD', url: `/status/${a}` }),
+    ];
+    const fresh = await tickets(1);
+    answers.push(await status(fresh.ids[0] as string));
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 410, 200, 410, 404, 404, 400, 400, 410, 404, 400, 410, 200]);
+    for (const res of answers) expect(res.headers['cache-control'], res.body).toBe('no-store');
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('replays the original 200 for the same key while a new scan gets 410', async () => {
+    const { headers, event, ids } = await tickets(1);
+    const id = ids[0] as string;
+    const first = await redeemGet(id, { 'idempotency-key': 'scan-K' });
+    expect(first.statusCode).toBe(200);
+    const original = first.json();
+
+    const retry = await redeemGet(id, { 'idempotency-key': 'scan-K' });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual(original);
+
+    expectProblem(await redeemGet(id), 410, 'ticket_already_redeemed');
+    const other = await redeemPost(id, { 'idempotency-key': 'scan-L' });
+    expect(expectProblem(other, 410, 'ticket_already_redeemed')).toMatchObject({
+      redeemedAt: original.ticket.redeemedAt,
+      duplicateScans: 2,
+    });
+
+    // Both routes share the key, and replays do not count as duplicate scans.
+    const viaPost = await redeemPost(id, { 'idempotency-key': 'scan-K' });
+    expect(viaPost.statusCode).toBe(200);
+    expect(viaPost.json().ticket.redeemedAt).toBe(original.ticket.redeemedAt);
+    expect((await redeemGet(id)).json().duplicateScans).toBe(3);
+    expect(await redeemedCount(headers, event.id)).toBe(1);
+  });
+
+  it('does not replay a key for a ticket first redeemed without it', async () => {
+    const { ids } = await tickets(1);
+    const id = ids[0] as string;
+    expect((await redeemGet(id)).statusCode).toBe(200);
+    expectProblem(await redeemGet(id, { 'idempotency-key': 'late-key' }), 410, 'ticket_already_redeemed');
+  });
+
+  it('refuses a malformed key, naming the header, and redeems nothing', async () => {
+    const { ids } = await tickets(1);
+    const id = ids[0] as string;
+    const before = await dbSnapshot(ctx.app);
+    expectFieldError(await redeemGet(id, { 'idempotency-key': 'x'.repeat(201) }), 'idempotency-key');
+    expectFieldError(await redeemPost(id, { 'idempotency-key': 'has space' }), 'idempotency-key');
+    expect(await dbSnapshot(ctx.app)).toEqual(before);
+  });
+});
+
+describe('GET /status/:ticketId', () => {
+  it('answers 200 ok, 410 redeemed, 404 unknown, and changes nothing', async () => {
+    const { headers, event, ids } = await tickets(1);
+    const id = ids[0] as string;
+    const before = await dbSnapshot(ctx.app);
+    const ok = await status(id.toUpperCase());
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({
+      ticket: { id, eventId: event.id, status: 'ok', createdAt: expect.any(String), redeemedAt: null },
+    });
+    expect(await dbSnapshot(ctx.app)).toEqual(before);
+
+    const redeemed = (await redeemGet(id)).json().ticket;
+    await redeemGet(id);
+    const afterScans = await dbSnapshot(ctx.app);
+    for (let i = 0; i < 3; i++) {
+      const gone = await status(id);
+      expect(expectProblem(gone, 410, 'ticket_already_redeemed')).toMatchObject({
+        redeemedAt: redeemed.redeemedAt,
+        duplicateScans: 1,
+      });
+    }
+    expectProblem(await status(unknownId()), 404, 'ticket_not_found');
+    expectFieldError(await status('nope'), 'ticketId');
+    expect(await dbSnapshot(ctx.app)).toEqual(afterScans);
+    expect(await redeemedCount(headers, event.id)).toBe(1);
   });
 });

@@ -8,11 +8,14 @@ import { usernameKey } from './register-user.js';
 
 /** Checks credentials; unknown user and wrong password give the same error after the same work. */
 export async function loginUser(db: Db, input: { username: string; password: string }): Promise<User> {
-  const row = await db
-    .selectFrom('users')
-    .select(['id', 'username', 'created_at', 'password_hash'])
-    .where('username_key', '=', usernameKey(input.username))
-    .executeTakeFirst();
+  // No username holds a control character (and PostgreSQL refuses NUL): such a name is simply unknown.
+  const row = /\p{Cc}/u.test(input.username.trim())
+    ? undefined
+    : await db
+        .selectFrom('users')
+        .select(['id', 'username', 'created_at', 'password_hash'])
+        .where('username_key', '=', usernameKey(input.username))
+        .executeTakeFirst();
   const ok = await verifyPassword(input.password, row?.password_hash ?? (await decoyHash));
   if (!row || !ok) throw new AppError(ErrorCode.invalidCredentials, 401, 'Wrong username or password.');
   return toUser(row);

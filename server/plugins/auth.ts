@@ -13,7 +13,7 @@ declare module 'fastify' {
     session: ResolvedSession | null;
   }
   interface FastifyInstance {
-    /** preHandler: 401 unless the request carries a live session. */
+    /** onRequest hook: 401 unless the request carries a live session, checked before any input is parsed. */
     requireSession: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     setSessionCookie: (reply: FastifyReply, request: FastifyRequest, session: Session) => void;
     clearSessionCookie: (reply: FastifyReply, request: FastifyRequest) => void;

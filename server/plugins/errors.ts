@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../shared/error-codes.js';
 import { AppError, problemBody } from '../errors.js';
 import { toFieldErrors } from './validation.js';
@@ -26,10 +26,46 @@ function describeFrameworkError(err: FastifyError): string {
       return 'The request body is too large.';
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return 'The request body is not valid JSON.';
+    case 'FST_ERR_BAD_URL':
+      return 'The URL is malformed: it has an invalid percent-encoding.';
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'A path parameter is too long: ids are UUIDs.';
     default:
       if (err instanceof SyntaxError) return 'The request body is not valid JSON.';
       return err.message;
   }
+}
+
+/**
+ * Fastify's `frameworkErrors` option: a malformed URL or an over-long path parameter is refused by
+ * the router before any hook or error handler runs, so it is shaped here; the path is not echoed.
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  return reply
+    .code(400)
+    .type('application/problem+json')
+    .send(problemBody(ErrorCode.validationFailed, 400, describeFrameworkError(error)));
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  '57P01',
+  '57P03',
+  '53300',
+  'SQLITE_BUSY',
+]);
+
+/** Errors that mean "the database cannot serve us right now", not a bug: answered 503. */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return (
+    (e.code !== undefined && UNAVAILABLE_CODES.has(e.code)) ||
+    /timeout exceeded when trying to connect|Connection terminated/i.test(e.message ?? '')
+  );
 }
 
 /** One error handler: everything becomes application/problem+json; 5xx internals are never shown. */
@@ -56,6 +92,14 @@ export function installErrorHandler(app: FastifyInstance): void {
         .code(status)
         .type('application/problem+json')
         .send(problemBody(code, status, describeFrameworkError(error)));
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: error }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', '1')
+        .type('application/problem+json')
+        .send(problemBody(ErrorCode.serviceUnavailable, 503, 'The database is not reachable right now. Try again.'));
     }
     request.log.error({ err: error }, 'request failed');
     return reply

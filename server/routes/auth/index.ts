@@ -66,7 +66,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ registrationEnabled: boolean; ttlS
     '/logout',
     {
       schema: { summary: 'Revoke the current session', tags, response: { 204: Type.Null(), ...problems(401, 403) } },
-      preHandler: app.requireSession,
+      onRequest: app.requireSession,
     },
     async (request, reply) => {
       if (request.session) await revokeSession(app.store.db, request.session.tokenHash);
@@ -83,7 +83,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ registrationEnabled: boolean; ttlS
         tags,
         response: { 200: MeResponse, ...problems(401) },
       },
-      preHandler: app.requireSession,
+      onRequest: app.requireSession,
     },
     async (request) => {
       const session = request.session;

@@ -27,7 +27,7 @@ const EventResponse = Type.Object({ event: Event });
 
 /** Event and ticket management; every route needs a session and sees only the caller's events. */
 const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('preHandler', app.requireSession);
+  app.addHook('onRequest', app.requireSession);
   const ownerId = (request: { session: { user: { id: string } } | null }) => {
     if (!request.session) throw AppError.unauthorized();
     return request.session.user.id;

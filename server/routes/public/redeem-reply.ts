@@ -33,15 +33,19 @@ export function redeemRouteSchema(summary: string, tags: string[]) {
   };
 }
 
+/** onRequest hook: redeem and status answers are never cached, including the 400 for a malformed id. */
+export async function noStore(_request: FastifyRequest, reply: FastifyReply) {
+  reply.header('cache-control', 'no-store');
+}
+
 /** True for speculative loads (link prefetch, prerender) that must never redeem. */
 export function isPrefetch(request: FastifyRequest): boolean {
   const purpose = `${request.headers['sec-purpose'] ?? ''} ${request.headers.purpose ?? ''} ${request.headers['x-moz'] ?? ''}`;
   return /prefetch|prerender/i.test(purpose);
 }
 
-/** Runs a redemption and answers 200 / 410 / 404 exactly as the contract says; never cached. */
+/** Runs a redemption and answers 200 / 410 / 404 exactly as the contract says (routes add `noStore`). */
 export async function sendRedeemResult(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-  reply.header('cache-control', 'no-store');
   const { ticketId } = request.params as { ticketId: string };
   if (isPrefetch(request)) {
     throw new AppError(

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { OwnerTicketResponse, TicketIdParams } from '../../../shared/schemas.js';
 import { getOwnedTicket } from '../../domain/get-ticket.js';
 import { AppError } from '../../errors.js';
-import { redeemRouteSchema, sendRedeemResult } from '../public/redeem-reply.js';
+import { noStore, redeemRouteSchema, sendRedeemResult } from '../public/redeem-reply.js';
 import { problems } from '../responses.js';
 
 const tags = ['tickets'];
@@ -18,7 +18,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: TicketIdParams,
         response: { 200: OwnerTicketResponse, ...problems(400, 401, 404) },
       },
-      preHandler: app.requireSession,
+      onRequest: app.requireSession,
     },
     async (request, reply) => {
       if (!request.session) throw AppError.unauthorized();
@@ -29,7 +29,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/:ticketId/redeem',
-    { schema: redeemRouteSchema('Redeem a ticket (public: whoever holds the code)', tags) },
+    { onRequest: noStore, schema: redeemRouteSchema('Redeem a ticket (public: whoever holds the code)', tags) },
     async (request, reply) => sendRedeemResult(app, request, reply),
   );
 };
