@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freshDatabase, testStore } from './databases.js';
+import { registerRemote, type ServerProcess, startServer } from './processes.js';
+
+function workerPids(primaryPid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(primaryPid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+async function waitFor(check: () => boolean, ms = 20_000) {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe(`WORKERS=2 (${testStore})`, () => {
+  let server: ServerProcess | undefined;
+  const db = freshDatabase();
+
+  afterAll(async () => {
+    await server?.stop();
+    await (await db).cleanup();
+  });
+
+  it('serves from two workers, replaces one that dies, and keeps sessions across workers', async () => {
+    server = await startServer((await db).url, { WORKERS: '2' });
+    const primary = server.child.pid as number;
+    await waitFor(() => workerPids(primary).length === 2);
+    const headers = await registerRemote(server.url, 'workers');
+
+    const [victim] = workerPids(primary);
+    process.kill(victim as number, 'SIGKILL');
+    await waitFor(() => {
+      const pids = workerPids(primary);
+      return pids.length === 2 && !pids.includes(victim as number);
+    });
+
+    // Whichever worker answers, the session (a database row) is valid.
+    for (let i = 0; i < 20; i++) {
+      const me = await fetch(`${server.url}/api/auth/me`, { headers });
+      expect(me.status).toBe(200);
+    }
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+
+    // SIGTERM to the primary stops every worker.
+    const pids = workerPids(primary);
+    await server.stop('SIGTERM');
+    server = undefined;
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+  }, 120_000);
+});
