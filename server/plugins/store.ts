@@ -2,11 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { type Store, type StoreOptions, describeDatabaseUrl, openStore } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { BatchingRedeemer, directRedeemer, type Redeemer } from '../domain/redeem-batcher.js';
 import { purgeExpiredSessions } from '../domain/sessions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
+    /** Redeems tickets: group commit on SQLite, a transaction per scan on PostgreSQL. */
+    redeemer: Redeemer;
   }
 }
 
@@ -24,6 +27,7 @@ async function storePlugin(app: FastifyInstance, opts: StoreOptions & { database
     throw new Error(`cannot open the database at ${describeDatabaseUrl(opts.databaseUrl)}: ${reason}`);
   }
   app.decorate('store', store);
+  app.decorate('redeemer', store.dialect === 'sqlite' ? new BatchingRedeemer(store.db) : directRedeemer(store.db));
   const sweep = setInterval(
     () => {
       purgeExpiredSessions(store.db).catch((err) => app.log.warn({ err }, 'session sweep failed'));

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorCode } from '../../../shared/error-codes.js';
 import { AlreadyRedeemedProblem, TicketIdParams, TicketResponse } from '../../../shared/schemas.js';
-import { redeemTicket } from '../../domain/redeem-ticket.js';
 import { AppError, problemBody } from '../../errors.js';
 import { problems } from '../responses.js';
 
@@ -55,7 +54,7 @@ export async function sendRedeemResult(app: FastifyInstance, request: FastifyReq
     );
   }
   const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
-  const result = await redeemTicket(app.store.db, { ticketId, idempotencyKey });
+  const result = await app.redeemer.redeem({ ticketId, idempotencyKey });
   switch (result.outcome) {
     case 'redeemed':
     case 'replayed':
