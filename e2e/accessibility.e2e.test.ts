@@ -1,16 +1,15 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   api,
   createEventViaApi,
-  launchBrowser,
   newContext,
   noChromium,
   registerInBrowser,
   sessionToken,
-  startServer,
   ticketIdsViaApi,
+  useBrowserApp,
 } from './support.js';
 
 /** Serious or critical WCAG 2.1 A/AA violations on the page as it is now, as readable lines. */
@@ -24,21 +23,11 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(noChromium)('accessibility: axe finds no serious or critical violations', () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useBrowserApp();
 
   for (const scheme of ['light', 'dark'] as const) {
     it(`every page, ${scheme} scheme`, async () => {
-      const { context, page } = await newContext(browser, server.baseUrl);
+      const { context, page } = await newContext(env.browser, env.server.baseUrl);
       await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
       const found: Record<string, string[]> = {};
       const check = async (name: string) => {
@@ -62,10 +51,13 @@ describe.skipIf(noChromium)('accessibility: axe finds no serious or critical vio
       await check('events (empty)');
 
       const token = await sessionToken(context);
-      const event = await createEventViaApi(server.baseUrl, token, { name: 'Accessible Arts Fair', initialTickets: 6 });
-      await createEventViaApi(server.baseUrl, token, { name: 'Second Event', initialTickets: 2 });
-      const [okId, redeemedId] = await ticketIdsViaApi(server.baseUrl, token, event.id);
-      await api(server.baseUrl, 'GET', `/redeem/${redeemedId}`);
+      const event = await createEventViaApi(env.server.baseUrl, token, {
+        name: 'Accessible Arts Fair',
+        initialTickets: 6,
+      });
+      await createEventViaApi(env.server.baseUrl, token, { name: 'Second Event', initialTickets: 2 });
+      const [okId, redeemedId] = await ticketIdsViaApi(env.server.baseUrl, token, event.id);
+      await api(env.server.baseUrl, 'GET', `/redeem/${redeemedId}`);
 
       await page.goto('/');
       await page.getByRole('link', { name: 'Accessible Arts Fair' }).waitFor();

@@ -1,33 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import {
   api,
   csvTicketIds,
-  launchBrowser,
   newContext,
   noChromium,
   readDownload,
   registerInBrowser,
   sessionToken,
-  startServer,
+  useBrowserApp,
   waitForPath,
 } from './support.js';
 
 describe.skipIf(noChromium)('event journey: create, count, download, redeem, add tickets', () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useBrowserApp();
 
   it('registers and lands on the Events page', async () => {
-    const { context, page, pageErrors } = await newContext(browser, server.baseUrl);
+    const { context, page, pageErrors } = await newContext(env.browser, env.server.baseUrl);
     await registerInBrowser(page);
     await waitForPath(page, '/');
     await page.getByText('No events yet').waitFor();
@@ -36,7 +25,7 @@ describe.skipIf(noChromium)('event journey: create, count, download, redeem, add
   });
 
   it('creates an event with 5 tickets, downloads, redeems, refreshes and adds tickets', async () => {
-    const { context, page, pageErrors } = await newContext(browser, server.baseUrl);
+    const { context, page, pageErrors } = await newContext(env.browser, env.server.baseUrl);
     await registerInBrowser(page);
 
     // Create through the New event form: the new event opens with 5 total, 0 redeemed.
@@ -67,7 +56,7 @@ describe.skipIf(noChromium)('event journey: create, count, download, redeem, add
 
     // Redeem one through the public endpoint, then Refresh shows it.
     const redeemedId = firstCsv[0] as string;
-    const redeem = await api(server.baseUrl, 'GET', `/redeem/${redeemedId}`);
+    const redeem = await api(env.server.baseUrl, 'GET', `/redeem/${redeemedId}`);
     expect(redeem.status).toBe(200);
     await page.getByRole('button', { name: 'Refresh' }).click();
     await expect.poll(() => redeemed.textContent()).toBe('1');
@@ -95,7 +84,7 @@ describe.skipIf(noChromium)('event journey: create, count, download, redeem, add
 
     const token = await sessionToken(context);
     const all = await api<{ items: { id: string }[] }>(
-      server.baseUrl,
+      env.server.baseUrl,
       'GET',
       `/api/events/${eventId}/tickets?limit=500`,
       { token },

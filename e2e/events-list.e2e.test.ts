@@ -1,41 +1,30 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import {
   createEventViaApi,
-  launchBrowser,
   newContext,
   noChromium,
   registerInBrowser,
   sessionToken,
-  startServer,
+  useBrowserApp,
 } from './support.js';
 
 describe.skipIf(noChromium)('events list: search, sort and pagination kept in the URL', () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useBrowserApp();
 
   it('searches and pages through 27 events, and the URL keeps the search', async () => {
-    const { context, page, pageErrors } = await newContext(browser, server.baseUrl);
+    const { context, page, pageErrors } = await newContext(env.browser, env.server.baseUrl);
     await registerInBrowser(page);
     const token = await sessionToken(context);
     // 22 concerts and 5 workshops, created through the API with the browser's session.
     for (let i = 1; i <= 22; i++) {
-      await createEventViaApi(server.baseUrl, token, {
+      await createEventViaApi(env.server.baseUrl, token, {
         name: `Concert ${String(i).padStart(2, '0')}`,
         initialTickets: 1,
       });
     }
     for (let i = 1; i <= 5; i++) {
-      await createEventViaApi(server.baseUrl, token, { name: `Pottery workshop ${i}`, initialTickets: 1 });
+      await createEventViaApi(env.server.baseUrl, token, { name: `Pottery workshop ${i}`, initialTickets: 1 });
     }
 
     await page.goto('/');
@@ -92,10 +81,10 @@ describe.skipIf(noChromium)('events list: search, sort and pagination kept in th
   });
 
   it('opens an event from the list', async () => {
-    const { context, page } = await newContext(browser, server.baseUrl);
+    const { context, page } = await newContext(env.browser, env.server.baseUrl);
     await registerInBrowser(page);
     const token = await sessionToken(context);
-    const event = await createEventViaApi(server.baseUrl, token, { name: 'Open Air Cinema', initialTickets: 2 });
+    const event = await createEventViaApi(env.server.baseUrl, token, { name: 'Open Air Cinema', initialTickets: 2 });
     await page.goto('/');
     await page.getByRole('link', { name: 'Open Air Cinema' }).click();
     await page.waitForURL((url) => url.pathname === `/events/${event.id}`);

@@ -1,16 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   api,
   createEventViaApi,
-  launchBrowser,
   newContext,
   noChromium,
   password,
   registerInBrowser,
   sessionToken,
-  startServer,
   uniqueUsername,
+  useBrowserApp,
   waitForPath,
 } from './support.js';
 
@@ -21,25 +20,15 @@ async function signIn(page: Page, username: string, pass = password) {
 }
 
 describe.skipIf(noChromium)('session handling', () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useBrowserApp();
 
   it('an unauthenticated visit goes to login with the path kept, and login returns there', async () => {
     const username = uniqueUsername();
-    const reg = await api<{ token: string }>(server.baseUrl, 'POST', '/api/auth/register', {
+    const reg = await api<{ token: string }>(env.server.baseUrl, 'POST', '/api/auth/register', {
       body: { username, password },
     });
-    const event = await createEventViaApi(server.baseUrl, reg.body.token, { name: 'Kept Path Party' });
-    const { context, page } = await newContext(browser, server.baseUrl);
+    const event = await createEventViaApi(env.server.baseUrl, reg.body.token, { name: 'Kept Path Party' });
+    const { context, page } = await newContext(env.browser, env.server.baseUrl);
 
     await page.goto(`/events/${event.id}?status=ok`);
     await waitForPath(page, '/login');
@@ -53,16 +42,16 @@ describe.skipIf(noChromium)('session handling', () => {
   });
 
   it('a session revoked mid-page sends the next action to login with a notice, then back to the same page', async () => {
-    const { context, page, pageErrors } = await newContext(browser, server.baseUrl);
+    const { context, page, pageErrors } = await newContext(env.browser, env.server.baseUrl);
     const username = await registerInBrowser(page);
     const token = await sessionToken(context);
-    const event = await createEventViaApi(server.baseUrl, token, { name: 'Revoked Mid Page' });
+    const event = await createEventViaApi(env.server.baseUrl, token, { name: 'Revoked Mid Page' });
     await page.goto(`/events/${event.id}`);
     await expect.poll(() => page.getByTestId('total-tickets').textContent()).toBe('3');
 
     // Revoke the browser's session from outside, as an expiry or a logout elsewhere would.
-    expect((await api(server.baseUrl, 'POST', '/api/auth/logout', { token })).status).toBe(204);
-    expect((await api(server.baseUrl, 'GET', '/api/auth/me', { token })).status).toBe(401);
+    expect((await api(env.server.baseUrl, 'POST', '/api/auth/logout', { token })).status).toBe(204);
+    expect((await api(env.server.baseUrl, 'GET', '/api/auth/me', { token })).status).toBe(401);
 
     await page.getByRole('button', { name: 'Refresh' }).click();
     await waitForPath(page, '/login');
@@ -80,20 +69,20 @@ describe.skipIf(noChromium)('session handling', () => {
   });
 
   it('logout revokes the session on the server and goes to login', async () => {
-    const { context, page } = await newContext(browser, server.baseUrl);
+    const { context, page } = await newContext(env.browser, env.server.baseUrl);
     const username = await registerInBrowser(page);
     const token = await sessionToken(context);
     await page.getByRole('button', { name: `Account menu for ${username}` }).click();
     await page.getByRole('menuitem', { name: 'Log out' }).click();
     await waitForPath(page, '/login');
-    expect((await api(server.baseUrl, 'GET', '/api/auth/me', { token })).status).toBe(401);
+    expect((await api(env.server.baseUrl, 'GET', '/api/auth/me', { token })).status).toBe(401);
     await page.goto('/');
     await waitForPath(page, '/login');
     await context.close();
   });
 
   it('says what is wrong in words: validation, wrong password, taken username', async () => {
-    const { context, page } = await newContext(browser, server.baseUrl);
+    const { context, page } = await newContext(env.browser, env.server.baseUrl);
     const username = await registerInBrowser(page);
     await context.clearCookies();
 
@@ -121,12 +110,12 @@ describe.skipIf(noChromium)('session handling', () => {
 
   it('ignores a next parameter that points to another site', async () => {
     const username = uniqueUsername();
-    await api(server.baseUrl, 'POST', '/api/auth/register', { body: { username, password } });
-    const { context, page } = await newContext(browser, server.baseUrl);
+    await api(env.server.baseUrl, 'POST', '/api/auth/register', { body: { username, password } });
+    const { context, page } = await newContext(env.browser, env.server.baseUrl);
     await page.goto('/login?next=%2F%2Fevil.example%2Fsteal');
     await signIn(page, username);
     await waitForPath(page, '/');
-    expect(new URL(page.url()).host).toBe(new URL(server.baseUrl).host);
+    expect(new URL(page.url()).host).toBe(new URL(env.server.baseUrl).host);
     await context.close();
   });
 });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Download, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 
@@ -162,4 +163,18 @@ export async function waitForPath(page: Page, pathname: string | RegExp): Promis
   await page.waitForURL((url) =>
     typeof pathname === 'string' ? url.pathname === pathname : pathname.test(url.pathname),
   );
+}
+
+/** Per-file real server and browser: `const env = useBrowserApp()`, then `env.server` and `env.browser` in tests. */
+export function useBrowserApp() {
+  const env = {} as { server: Awaited<ReturnType<typeof startServer>>; browser: Browser };
+  beforeAll(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

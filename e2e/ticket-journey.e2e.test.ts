@@ -1,37 +1,26 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import {
   api,
   createEventViaApi,
-  launchBrowser,
   newContext,
   noChromium,
   registerInBrowser,
   sessionToken,
-  startServer,
   ticketIdsViaApi,
+  useBrowserApp,
   waitForPath,
 } from './support.js';
 
 describe.skipIf(noChromium)('ticket journey: status, redeem, duplicate, check, phone width', () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useBrowserApp();
 
   async function signedInWithEvent(viewport?: { width: number; height: number }) {
-    const session = await newContext(browser, server.baseUrl, viewport);
+    const session = await newContext(env.browser, env.server.baseUrl, viewport);
     await registerInBrowser(session.page);
     const token = await sessionToken(session.context);
-    const event = await createEventViaApi(server.baseUrl, token, { name: 'Door Test Gig', initialTickets: 4 });
-    const ids = await ticketIdsViaApi(server.baseUrl, token, event.id);
+    const event = await createEventViaApi(env.server.baseUrl, token, { name: 'Door Test Gig', initialTickets: 4 });
+    const ids = await ticketIdsViaApi(env.server.baseUrl, token, event.id);
     return { ...session, token, event, ids };
   }
 
@@ -60,7 +49,7 @@ describe.skipIf(noChromium)('ticket journey: status, redeem, duplicate, check, p
     await redeemInPage(page, 'Redeem again');
     const alert = page.getByRole('alert').filter({ hasText: 'Already redeemed' });
     await alert.waitFor();
-    const { body } = await api<{ ticket: { redeemedAt: string } }>(server.baseUrl, 'GET', `/status/${ticketId}`);
+    const { body } = await api<{ ticket: { redeemedAt: string } }>(env.server.baseUrl, 'GET', `/status/${ticketId}`);
     const firstRedemption = new Date(
       (body as unknown as { redeemedAt?: string; ticket?: { redeemedAt: string } }).redeemedAt ??
         (body as { ticket: { redeemedAt: string } }).ticket.redeemedAt,
@@ -81,7 +70,7 @@ describe.skipIf(noChromium)('ticket journey: status, redeem, duplicate, check, p
     const ticketId = ids[1] as string;
     await page.goto(`/tickets/${ticketId}`);
     await page.getByRole('button', { name: 'Redeem ticket' }).waitFor();
-    expect((await api(server.baseUrl, 'GET', `/redeem/${ticketId}`)).status).toBe(200);
+    expect((await api(env.server.baseUrl, 'GET', `/redeem/${ticketId}`)).status).toBe(200);
     await redeemInPage(page, 'Redeem ticket');
     await page.getByRole('alert').filter({ hasText: 'Already redeemed' }).waitFor();
     await expect.poll(() => page.getByTestId('ticket-status').getAttribute('data-status')).toBe('redeemed');
@@ -112,7 +101,7 @@ describe.skipIf(noChromium)('ticket journey: status, redeem, duplicate, check, p
   it('at 360 px the Event and Ticket pages do not scroll sideways', async () => {
     const phone = { width: 360, height: 740 };
     const { context, page, event, ids } = await signedInWithEvent(phone);
-    await api(server.baseUrl, 'GET', `/redeem/${ids[3]}`);
+    await api(env.server.baseUrl, 'GET', `/redeem/${ids[3]}`);
     const noSideScroll = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
     await page.goto(`/events/${event.id}`);
