@@ -2,28 +2,15 @@
 // Compiles server/ and shared/ to plain JavaScript in dist/node when the sources are newer than
 // the last build, so `npm start` runs compiled code (less memory, faster start than a loader).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestMtime } from './ensure-web-build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist', 'node');
 const stampFile = join(outDir, '.build-stamp');
 const inputs = ['server', 'shared', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
-
-function newestMtime(path) {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path, { withFileTypes: true }))
-    newest = Math.max(newest, newestMtime(join(path, entry.name)));
-  return newest;
-}
 
 function staleReason() {
   if (!existsSync(join(outDir, 'server', 'server.js')) || !existsSync(stampFile)) return 'no build yet';

@@ -13,7 +13,7 @@ const inputs = ['web', 'shared', 'vite.config.ts', 'postcss.config.cjs', 'packag
 const ignoredDirs = new Set(['node_modules', '.git']);
 
 /** Newest modification time (ms) of a file or of any file below a directory. */
-function newestMtime(path) {
+export function newestMtime(path) {
   let stat;
   try {
     stat = statSync(path);

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { ErrorCode } from '../../shared/error-codes.js';
 import { AppError } from '../errors.js';
-import { type Db, canonicalId } from './common.js';
+import { canonicalId, type Db } from './common.js';
 import { scanTickets } from './event-tickets.js';
 import { findOwnedEventRow } from './find-event.js';
 

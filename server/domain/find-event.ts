@@ -1,9 +1,9 @@
-import type { Event } from '../../shared/schemas.js';
-import { ErrorCode } from '../../shared/error-codes.js';
 import type { Selectable } from 'kysely';
+import { ErrorCode } from '../../shared/error-codes.js';
+import type { Event } from '../../shared/schemas.js';
 import type { EventsTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import { type Db, canonicalId } from './common.js';
+import { canonicalId, type Db } from './common.js';
 import { withCounters } from './event-counters.js';
 
 /**

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../shared/error-codes.js';
 import type { OwnerTicket, Ticket } from '../../shared/schemas.js';
 import { AppError } from '../errors.js';
-import { type Db, canonicalId } from './common.js';
+import { canonicalId, type Db } from './common.js';
 import { toTicket } from './mappers.js';
 
 function ticketQuery(db: Db, ticketId: string) {

@@ -1,7 +1,7 @@
 import type { TicketList, TicketStatus } from '../../shared/schemas.js';
 import { AppError } from '../errors.js';
 import type { Db } from './common.js';
-import { type TicketPosition, batchTimes, ticketPage } from './event-tickets.js';
+import { batchTimes, type TicketPosition, ticketPage } from './event-tickets.js';
 import { findOwnedEventRow } from './find-event.js';
 
 /** Cursors are opaque to clients: the position of the last ticket seen, base64url-encoded. */

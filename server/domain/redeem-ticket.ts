@@ -23,6 +23,10 @@ export async function redeemTicket(db: Kysely<Database>, input: RedeemInput): Pr
   return db.transaction().execute((trx) => redeemInTransaction(db, trx, input));
 }
 
+function redeemedTicket(id: string, context: { eventId: string; createdAt: string }, redeemedAt: string): Ticket {
+  return { id, eventId: context.eventId, status: 'redeemed', createdAt: context.createdAt, redeemedAt };
+}
+
 export interface RedeemInput {
   ticketId: string;
   idempotencyKey?: string;
@@ -55,14 +59,7 @@ export async function redeemInTransaction(
       await countRedemption(trx, won.event_seq);
       const context = await ticketContext(db, trx, won.event_seq, Number(won.batch_seq));
       await log('redeemed', context.eventId);
-      const ticket: Ticket = {
-        id,
-        eventId: context.eventId,
-        status: 'redeemed',
-        createdAt: context.createdAt,
-        redeemedAt: at,
-      };
-      return { outcome: 'redeemed', ticket };
+      return { outcome: 'redeemed', ticket: redeemedTicket(id, context, at) };
     }
 
     // Already redeemed: a duplicate unless this is a retry carrying the winning request's key.
@@ -80,13 +77,7 @@ export async function redeemInTransaction(
     if (duplicate) {
       const context = await ticketContext(db, trx, duplicate.event_seq, Number(duplicate.batch_seq));
       await log('duplicate', context.eventId);
-      const ticket: Ticket = {
-        id,
-        eventId: context.eventId,
-        status: 'redeemed',
-        createdAt: context.createdAt,
-        redeemedAt: duplicate.redeemed_at,
-      };
+      const ticket = redeemedTicket(id, context, duplicate.redeemed_at ?? at);
       return { outcome: 'duplicate', ticket, duplicateScans: Number(duplicate.duplicate_scans) };
     }
 

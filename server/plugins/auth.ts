@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ErrorCode } from '../../shared/error-codes.js';
 import type { Session } from '../domain/sessions.js';
-import { type ResolvedSession, findSession } from '../domain/sessions.js';
+import { findSession, type ResolvedSession } from '../domain/sessions.js';
 import { AppError } from '../errors.js';
 
 export const SESSION_COOKIE = 'admit_session';

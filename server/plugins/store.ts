@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { type Store, type StoreOptions, describeDatabaseUrl, openStore } from '../db/database.js';
+import { describeDatabaseUrl, openStore, type Store, type StoreOptions } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { BatchingRedeemer, directRedeemer, type Redeemer } from '../domain/redeem-batcher.js';
 import { purgeExpiredSessions } from '../domain/sessions.js';
