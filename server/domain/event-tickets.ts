@@ -39,22 +39,28 @@ export async function ticketPage(
   after: TicketPosition | null,
   limit: number,
 ): Promise<TicketPage> {
-  let query = db
-    .selectFrom('tickets')
-    .select(['seq', 'batch_seq', 'id', 'redeemed_at'])
-    .where('event_seq', '=', scan.eventSeq);
-  if (scan.batchSeq !== undefined) query = query.where('batch_seq', '=', scan.batchSeq);
-  if (scan.status === 'ok') query = query.where('redeemed_at', 'is', null);
-  if (scan.status === 'redeemed') query = query.where('redeemed_at', 'is not', null);
-  if (after) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('batch_seq', '>', after.batchSeq),
-        eb.and([eb('batch_seq', '=', after.batchSeq), eb('seq', '>', after.seq)]),
-      ]),
-    );
+  const base = () => {
+    let query = db
+      .selectFrom('tickets')
+      .select(['seq', 'batch_seq', 'id', 'redeemed_at'])
+      .where('event_seq', '=', scan.eventSeq);
+    if (scan.batchSeq !== undefined) query = query.where('batch_seq', '=', scan.batchSeq);
+    if (scan.status === 'ok') query = query.where('redeemed_at', 'is', null);
+    if (scan.status === 'redeemed') query = query.where('redeemed_at', 'is not', null);
+    return query.orderBy('batch_seq').orderBy('seq');
+  };
+  // Keyset continuation in two index seeks: the rest of the current batch, then later batches.
+  // (An OR, or a row-value comparison, makes SQLite rescan the batch from its start.)
+  let rows = after
+    ? await base().where('batch_seq', '=', after.batchSeq).where('seq', '>', after.seq).limit(limit).execute()
+    : await base().limit(limit).execute();
+  if (after && rows.length < limit) {
+    const more = await base()
+      .where('batch_seq', '>', after.batchSeq)
+      .limit(limit - rows.length)
+      .execute();
+    rows = rows.concat(more);
   }
-  const rows = await query.orderBy('batch_seq').orderBy('seq').limit(limit).execute();
   return {
     tickets: rows.map((r) => ({
       id: r.id,
