@@ -41,6 +41,17 @@ export const Problem = Type.Object(
 );
 export type Problem = Static<typeof Problem>;
 
+/** The fields of a ticket as everyone sees it (a function: the status union is defined below). */
+function ticketProperties() {
+  return {
+    id: Uuid,
+    eventId: Uuid,
+    status: Type.Union([Type.Literal('ok'), Type.Literal('redeemed')]),
+    createdAt: Timestamp,
+    redeemedAt: Type.Union([Timestamp, Type.Null()]),
+  };
+}
+
 export const AlreadyRedeemedProblem = Type.Object(
   {
     type: Type.String(),
@@ -50,7 +61,7 @@ export const AlreadyRedeemedProblem = Type.Object(
     code: Type.Literal('ticket_already_redeemed'),
     redeemedAt: Timestamp,
     duplicateScans: Type.Integer({ description: 'Refused attempts since the first redemption, this one included' }),
-    ticket: Type.Optional(Type.Unknown()),
+    ticket: Type.Optional(Type.Object(ticketProperties())),
   },
   { $id: 'AlreadyRedeemedProblem' },
 );
@@ -152,24 +163,11 @@ export type AddTicketsResponse = Static<typeof AddTicketsResponse>;
 export const TicketStatus = Type.Union([Type.Literal('ok'), Type.Literal('redeemed')]);
 export type TicketStatus = Static<typeof TicketStatus>;
 
-export const Ticket = Type.Object(
-  {
-    id: Uuid,
-    eventId: Uuid,
-    status: TicketStatus,
-    createdAt: Timestamp,
-    redeemedAt: Type.Union([Timestamp, Type.Null()]),
-  },
-  { $id: 'Ticket' },
-);
+export const Ticket = Type.Object(ticketProperties(), { $id: 'Ticket' });
 export type Ticket = Static<typeof Ticket>;
 
 export const OwnerTicket = Type.Object({
-  id: Uuid,
-  eventId: Uuid,
-  status: TicketStatus,
-  createdAt: Timestamp,
-  redeemedAt: Type.Union([Timestamp, Type.Null()]),
+  ...ticketProperties(),
   event: Type.Object({ id: Uuid, name: Type.String(), date: CalendarDate }),
 });
 export type OwnerTicket = Static<typeof OwnerTicket>;
