@@ -13,16 +13,6 @@ export async function createCounters(trx: Db, eventSeq: number): Promise<void> {
   await trx.insertInto('event_counters').values(rows).execute();
 }
 
-/** Counts one redemption on a random slot of the event's counter. */
-export async function countRedemption(trx: Db, eventSeq: number): Promise<void> {
-  await trx
-    .updateTable('event_counters')
-    .set((eb) => ({ redeemed: eb('redeemed', '+', 1) }))
-    .where('event_seq', '=', eventSeq)
-    .where('slot', '=', Math.floor(Math.random() * COUNTER_SLOTS))
-    .execute();
-}
-
 /** Redeemed counts of several events, summed over their slots. */
 export async function redeemedCounts(db: Db, eventSeqs: number[]): Promise<Map<number, number>> {
   if (eventSeqs.length === 0) return new Map();
