@@ -1,0 +1,223 @@
+/**
+ * Helpers shared by the benchmarks: server processes, PostgreSQL databases, autocannon runs,
+ * /proc sampling and statistics.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { freePort } from '../test/processes.js';
+
+export const root = path.resolve(import.meta.dirname, '..');
+
+export interface Proc {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
+}
+
+/** Spawns a Node process listening on PORT and waits until `healthPath` answers 200. */
+async function spawnListening(
+  nodeArgs: string[],
+  env: Record<string, string>,
+  healthPath: string,
+  label: string,
+): Promise<Proc> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let output = '';
+  const child = spawn(process.execPath, nodeArgs, {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (d: Buffer) => {
+    output = (output + d).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`${label} exited during start:\n${output}`);
+    try {
+      const res = await fetch(`${url}${healthPath}`);
+      await res.arrayBuffer();
+      if (res.ok) return { url, pid: child.pid as number, child, output: () => output, stop };
+    } catch {}
+    await sleep(100);
+  }
+  await stop('SIGKILL');
+  throw new Error(`${label} did not become healthy:\n${output}`);
+}
+
+/** The compiled Admit server as `npm start` runs it (API only, warn logging). */
+export function startAdmit(databaseUrl: string, env: Record<string, string> = {}, nodeArgs: string[] = []) {
+  return spawnListening(
+    [...nodeArgs, path.join(root, 'dist', 'node', 'server', 'server.js')],
+    { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', WEB_ROOT: '', ...env },
+    '/healthz',
+    'Admit server',
+  );
+}
+
+/** The ceiling: a bare Fastify route answering `body` (JSON) on GET /redeem/:id, in `workers` processes. */
+export function startBare(body: string, workers = 1) {
+  return spawnListening(
+    ['--import', 'tsx', path.join(root, 'bench', 'bare-server.ts')],
+    { BARE_BODY: body, WORKERS: String(workers) },
+    '/ready',
+    'bare server',
+  );
+}
+
+export function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Resident set size of a process in MB, from /proc/<pid>/status. */
+export function rssMb(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** Samples a process's RSS every `everyMs` until stopped; returns the peak. */
+export function sampleRss(pid: number, everyMs = 20) {
+  let peak = rssMb(pid);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssMb(pid));
+  }, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, rssMb(pid));
+    },
+  };
+}
+
+/** A freshly created PostgreSQL database (`admit_bench_<random>`), dropped by cleanup. */
+export async function freshPgDatabase(adminUrl: string): Promise<{ url: string; cleanup: () => Promise<void> }> {
+  const name = `admit_bench_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    cleanup: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+export interface Measured {
+  result: autocannon.Result;
+  /** From the start to the last response, measured here: autocannon's own duration is rounded up to its 1 s sampling tick. */
+  seconds: number;
+}
+
+/** Runs autocannon and resolves with its result; `maxSeconds` stops a run that would not end by itself. */
+export function cannon(opts: autocannon.Options, maxSeconds: number): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const t0 = performance.now();
+    let last = t0;
+    const instance = autocannon(opts, (err, result) => {
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve({ result, seconds: (last - t0) / 1000 });
+    });
+    instance.on('response', () => {
+      last = performance.now();
+    });
+    timer = setTimeout(() => instance.stop(), maxSeconds * 1000);
+  });
+}
+
+/** A request list whose single entry takes the next id of `ids` each time a request is built. */
+export function idRequests(ids: readonly string[], cycle: boolean): autocannon.Request[] {
+  let next = 0;
+  return [
+    {
+      method: 'GET',
+      setupRequest: (req) => {
+        const id = ids[cycle ? next % ids.length : Math.min(next, ids.length - 1)];
+        next++;
+        req.path = `/redeem/${id}`;
+        return req;
+      },
+    },
+  ];
+}
+
+/** Count of responses with this status code in an autocannon result. */
+export function statusCount(result: autocannon.Result, code: number): number {
+  return result.statusCodeStats?.[`${code}` as `${number}`]?.count ?? 0;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Nearest-rank percentile (p in 0..100). */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] as number;
+}
+
+/** Times `count` sequential GETs (after `warmup` untimed ones); returns latencies in ms. */
+export async function timeGets(
+  url: () => string,
+  headers: Record<string, string>,
+  count: number,
+  warmup = 10,
+): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < warmup + count; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url(), { headers });
+    await res.arrayBuffer();
+    const ms = performance.now() - t0;
+    if (!res.ok) throw new Error(`GET ${url()} answered ${res.status}`);
+    if (i >= warmup) times.push(ms);
+  }
+  return times;
+}
+
+/** Thousands separators. */
+export function n0(value: number): string {
+  return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a';
+}
+
+export function f(value: number, digits = 1): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
