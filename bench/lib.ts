@@ -3,11 +3,10 @@
  * /proc sampling and statistics.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { freshPostgres } from '../test/databases.js';
 import { freePort } from '../test/processes.js';
 
 export const root = path.resolve(import.meta.dirname, '..');
@@ -109,29 +108,8 @@ export function sampleRss(pid: number, everyMs = 20) {
 }
 
 /** A freshly created PostgreSQL database (`admit_bench_<random>`), dropped by cleanup. */
-export async function freshPgDatabase(adminUrl: string): Promise<{ url: string; cleanup: () => Promise<void> }> {
-  const name = `admit_bench_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    cleanup: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+export function freshPgDatabase(adminUrl: string): Promise<{ url: string; cleanup: () => Promise<void> }> {
+  return freshPostgres(adminUrl, 'admit_bench');
 }
 
 export interface Measured {

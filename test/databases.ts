@@ -25,9 +25,9 @@ export function freshSqlite(): FreshDatabase {
 }
 
 /** A freshly created PostgreSQL database of its own, dropped by cleanup, so parallel runs never collide. */
-export async function freshPostgres(adminUrl = pgAdminUrl): Promise<FreshDatabase> {
+export async function freshPostgres(adminUrl = pgAdminUrl, prefix = 'admit_test'): Promise<FreshDatabase> {
   if (!adminUrl) throw new Error('ADMIT_TEST_PG_URL is not set');
-  const name = `admit_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
