@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sessionEndpoints } from './endpoints.js';
 import { createEvent } from '../server/domain/create-event.js';
+import { sessionEndpoints } from './endpoints.js';
 import { dbSnapshot, expectProblem, signUp, useApp } from './helper.js';
 
 // Sessions live one second in this file.
