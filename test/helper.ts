@@ -1,21 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type App, buildApp } from '../server/app.js';
 import { type Config, loadConfig } from '../server/config.js';
 import { freshDatabase } from './databases.js';
-
-/** A fresh SQLite file in a temp folder; removed by the returned cleanup. */
-export function tempDatabaseUrl(): { url: string; cleanup: () => void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'admit-test-'));
-  return {
-    url: `sqlite:${path.join(dir, 'admit.db')}`,
-    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
-  };
-}
 
 /** Builds the real app on a fresh database, as the server does, with logging off. */
 export async function makeApp(overrides: Partial<Config> = {}): Promise<{ app: App; close: () => Promise<void> }> {
