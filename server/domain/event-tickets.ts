@@ -1,5 +1,6 @@
 import type { Ticket, TicketStatus } from '../../shared/schemas.js';
 import type { Db } from './common.js';
+import { toTicket } from './mappers.js';
 
 export interface TicketScan {
   /** The event's public id, echoed in every ticket. */
@@ -62,13 +63,14 @@ export async function ticketPage(
     rows = rows.concat(more);
   }
   return {
-    tickets: rows.map((r) => ({
-      id: r.id,
-      eventId: scan.eventId,
-      status: r.redeemed_at === null ? 'ok' : 'redeemed',
-      createdAt: times.get(Number(r.batch_seq)) ?? '',
-      redeemedAt: r.redeemed_at,
-    })),
+    tickets: rows.map((r) =>
+      toTicket({
+        id: r.id,
+        event_id: scan.eventId,
+        redeemed_at: r.redeemed_at,
+        created_at: times.get(Number(r.batch_seq)) ?? '',
+      }),
+    ),
     positions: rows.map((r) => ({ batchSeq: Number(r.batch_seq), seq: Number(r.seq) })),
   };
 }

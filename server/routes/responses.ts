@@ -1,5 +1,4 @@
 import { Type } from 'typebox';
-import { Problem } from '../../shared/schemas.js';
 
 /** Problem responses declared per route so OpenAPI documents every error a route can give. */
 export const problems = (...statuses: number[]) =>
@@ -19,5 +18,3 @@ function describe(status: number): string {
     )[status] ?? 'Error'
   );
 }
-
-export { Problem };

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorCode } from '../../../shared/error-codes.js';
 import { AlreadyRedeemedProblem, TicketIdParams, TicketResponse } from '../../../shared/schemas.js';
 import { findTicket } from '../../domain/get-ticket.js';
-import { AppError, problemBody } from '../../errors.js';
+import { problemBody } from '../../errors.js';
 import { problems } from '../responses.js';
-import { noStore, redeemRouteSchema, sendRedeemResult } from './redeem-reply.js';
+import { noStore, redeemRouteSchema, sendAlreadyRedeemed, sendRedeemResult, unknownTicket } from './redeem-reply.js';
 
 const tags = ['public'];
 
@@ -30,20 +31,12 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     params: TicketIdParams,
     response: { 200: TicketResponse, 410: AlreadyRedeemedProblem, ...problems(400, 404) },
   };
-  const answerStatus = async (ticketId: string, reply: import('fastify').FastifyReply) => {
+  const answerStatus = async (ticketId: string, reply: FastifyReply) => {
     const found = await findTicket(app.store.db, ticketId);
-    if (!found) throw AppError.notFound(ErrorCode.ticketNotFound, 'No ticket has this code.');
+    if (!found) throw unknownTicket();
     const { ticket, duplicateScans } = found;
     if (ticket.redeemedAt === null) return reply.code(200).send({ ticket });
-    return reply
-      .code(410)
-      .type('application/problem+json')
-      .send({
-        ...problemBody(ErrorCode.ticketAlreadyRedeemed, 410, `This ticket was redeemed at ${ticket.redeemedAt}.`),
-        redeemedAt: ticket.redeemedAt,
-        duplicateScans,
-        ticket,
-      });
+    return sendAlreadyRedeemed(reply, ticket, duplicateScans);
   };
 
   app.route({

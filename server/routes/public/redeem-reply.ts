@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorCode } from '../../../shared/error-codes.js';
-import { AlreadyRedeemedProblem, TicketIdParams, TicketResponse } from '../../../shared/schemas.js';
+import { AlreadyRedeemedProblem, type Ticket, TicketIdParams, TicketResponse } from '../../../shared/schemas.js';
 import { AppError, problemBody } from '../../errors.js';
 import { problems } from '../responses.js';
 
@@ -60,20 +60,26 @@ export async function sendRedeemResult(app: FastifyInstance, request: FastifyReq
     case 'replayed':
       return reply.code(200).send({ ticket: result.ticket });
     case 'duplicate':
-      return reply
-        .code(410)
-        .type('application/problem+json')
-        .send({
-          ...problemBody(
-            ErrorCode.ticketAlreadyRedeemed,
-            410,
-            `This ticket was already redeemed at ${result.ticket.redeemedAt}.`,
-          ),
-          redeemedAt: result.ticket.redeemedAt,
-          duplicateScans: result.duplicateScans,
-          ticket: result.ticket,
-        });
+      return sendAlreadyRedeemed(reply, result.ticket, result.duplicateScans);
     case 'unknown':
-      throw AppError.notFound(ErrorCode.ticketNotFound, 'No ticket has this code.');
+      throw unknownTicket();
   }
+}
+
+/** 404 for a code no ticket has (both redeem routes, status and HEAD). */
+export function unknownTicket(): AppError {
+  return AppError.notFound(ErrorCode.ticketNotFound, 'No ticket has this code.');
+}
+
+/** The 410 problem of a redeemed ticket: its first redemption and the refused scans since. */
+export function sendAlreadyRedeemed(reply: FastifyReply, ticket: Ticket, duplicateScans: number) {
+  return reply
+    .code(410)
+    .type('application/problem+json')
+    .send({
+      ...problemBody(ErrorCode.ticketAlreadyRedeemed, 410, `This ticket was already redeemed at ${ticket.redeemedAt}.`),
+      redeemedAt: ticket.redeemedAt,
+      duplicateScans,
+      ticket,
+    });
 }
