@@ -14,12 +14,14 @@ import { openStore } from '../server/db/database.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { createEvent } from '../server/domain/create-event.js';
 import { COUNTER_SLOTS } from '../server/domain/event-counters.js';
+import { TICKET_CHUNK } from '../server/domain/insert-tickets.js';
+import { sortedTicketIds } from '../server/domain/ticket-ids.js';
 import { median } from './lib.js';
 
 /** The pragmas the server sets, read back from a store opened by the server's own openStore. */
 const PRAGMAS = ['journal_mode', 'synchronous', 'foreign_keys', 'busy_timeout', 'cache_size', 'temp_store'] as const;
-/** Rows per raw INSERT: on this machine 50 rows a statement was ~35% faster than one (fewer calls into SQLite). */
-const RAW_ROWS = 50;
+/** Rows per raw INSERT: as many as Admit's statements carry (fewer calls into SQLite than one row a statement). */
+const RAW_ROWS = TICKET_CHUNK;
 
 async function freshStore() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'admit-bench-'));
@@ -41,9 +43,10 @@ async function freshStore() {
 }
 
 /**
- * The ceiling: the same rows (event, counter slots, batch, tickets with random v4 ids sorted in
- * runs of 50,000 as the server does), with the same indexes and pragmas, inserted with one
- * prepared statement of RAW_ROWS rows in one transaction straight through better-sqlite3.
+ * The ceiling: the same rows (event, counter slots, batch, tickets with random v4 ids from the
+ * server's own generator, in the same ascending order), with the same indexes and pragmas,
+ * inserted with one prepared statement of RAW_ROWS rows in one transaction straight through
+ * better-sqlite3.
  */
 async function rawInsert(tickets: number): Promise<number> {
   const raw = await freshStore();
@@ -80,13 +83,9 @@ async function rawInsert(tickets: number): Promise<number> {
       );
     const insert = insertMany(RAW_ROWS);
     const params: unknown[] = new Array(RAW_ROWS * 3);
-    for (let done = 0; done < tickets; ) {
-      const run = Math.min(50_000, tickets - done);
-      const ids = new Array<string>(run);
-      for (let i = 0; i < run; i++) ids[i] = randomUUID();
-      ids.sort();
+    for (const ids of sortedTicketIds(tickets, TICKET_CHUNK)) {
       let i = 0;
-      for (; i + RAW_ROWS <= run; i += RAW_ROWS) {
+      for (; i + RAW_ROWS <= ids.length; i += RAW_ROWS) {
         for (let j = 0; j < RAW_ROWS; j++) {
           params[j * 3] = ids[i + j];
           params[j * 3 + 1] = eventSeq;
@@ -94,8 +93,7 @@ async function rawInsert(tickets: number): Promise<number> {
         }
         insert.run(params);
       }
-      if (i < run) insertMany(run - i).run(ids.slice(i).flatMap((id) => [id, eventSeq, batchSeq]));
-      done += run;
+      if (i < ids.length) insertMany(ids.length - i).run(ids.slice(i).flatMap((id) => [id, eventSeq, batchSeq]));
     }
   })();
   const ms = performance.now() - t0;
