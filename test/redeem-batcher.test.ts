@@ -40,4 +40,20 @@ describe('group commit (BatchingRedeemer)', () => {
     const results = await Promise.all(good);
     expect(results.map((r) => r.outcome)).toEqual(['redeemed', 'redeemed', 'redeemed', 'redeemed', 'redeemed']);
   });
+
+  it('scans redeemed in a group that then failed are redeemed again, not refused as duplicates', async () => {
+    const { headers } = await signUp(ctx.app);
+    const event = await createEvent(ctx.app, headers, { initialTickets: 5 });
+    const ids = await ticketIds(ctx.app, headers, event.id);
+    const redeemer = new BatchingRedeemer(ctx.app.store.db, 64);
+    // The good scans run first in the shared transaction, then the bad one rolls all of it back.
+    const good = ids.map((ticketId) => redeemer.redeem({ ticketId }));
+    const bad = redeemer.redeem({ ticketId: undefined as unknown as string });
+    await expect(bad).rejects.toThrow();
+    expect((await Promise.all(good)).map((r) => r.outcome)).toEqual(Array(5).fill('redeemed'));
+    const again = await Promise.all(ids.map((ticketId) => redeemer.redeem({ ticketId })));
+    expect(again.map((r) => (r.outcome === 'duplicate' ? r.duplicateScans : r.outcome))).toEqual(Array(5).fill(1));
+    const status = await ctx.app.inject({ method: 'GET', url: `/api/events/${event.id}/status`, headers });
+    expect(status.json()).toEqual({ totalTickets: 5, redeemedTickets: 5 });
+  });
 });

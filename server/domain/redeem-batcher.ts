@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { type RedeemInput, type RedeemResult, redeemInTransaction, redeemTicket } from './redeem-ticket.js';
+import {
+  type RedeemInput,
+  type RedeemResult,
+  redeemInOneStatement,
+  redeemInTransaction,
+  redeemTicket,
+} from './redeem-ticket.js';
 
 interface Pending {
   input: RedeemInput;
@@ -13,9 +19,9 @@ export interface Redeemer {
   redeem(input: RedeemInput): Promise<RedeemResult>;
 }
 
-/** One transaction per redemption (PostgreSQL: concurrent connections commit in parallel). */
-export function directRedeemer(db: Kysely<Database>): Redeemer {
-  return { redeem: (input) => redeemTicket(db, input) };
+/** PostgreSQL: one statement per redemption; concurrent connections commit in parallel. */
+export function postgresRedeemer(db: Kysely<Database>): Redeemer {
+  return { redeem: (input) => redeemInOneStatement(db, input) };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { describeDatabaseUrl, openStore, type Store, type StoreOptions } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { BatchingRedeemer, directRedeemer, type Redeemer } from '../domain/redeem-batcher.js';
+import { BatchingRedeemer, postgresRedeemer, type Redeemer } from '../domain/redeem-batcher.js';
 import { purgeExpiredSessions } from '../domain/sessions.js';
 
 declare module 'fastify' {
@@ -27,7 +27,7 @@ async function storePlugin(app: FastifyInstance, opts: StoreOptions & { database
     throw new Error(`cannot open the database at ${describeDatabaseUrl(opts.databaseUrl)}: ${reason}`);
   }
   app.decorate('store', store);
-  app.decorate('redeemer', store.dialect === 'sqlite' ? new BatchingRedeemer(store.db) : directRedeemer(store.db));
+  app.decorate('redeemer', store.dialect === 'sqlite' ? new BatchingRedeemer(store.db) : postgresRedeemer(store.db));
   const sweep = setInterval(
     () => {
       purgeExpiredSessions(store.db).catch((err) => app.log.warn({ err }, 'session sweep failed'));
