@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { COUNTER_SLOTS } from '../server/domain/event-counters.js';
+import { TICKET_CHUNK } from '../server/domain/insert-tickets.js';
 import { ensureServerBuild, registerRemote, remoteTicketIds } from '../test/processes.js';
 import type { CreationResult } from './create-event.js';
 import { type CsvDownload, createEventRemote, downloadCsv } from './export-csv.js';
@@ -685,7 +686,7 @@ function markdown(table: Row[], minutes: number, startLoad: string): string {
     lines.push('### Creation');
     lines.push('');
     lines.push(
-      `An event with ${n0(c.tickets)} tickets on a fresh SQLite file, in a separate process. Admit: the \`createEvent\` domain function (the same code as \`POST /api/events\`, without HTTP). Raw: the same rows (event, ${COUNTER_SLOTS} counter slots, batch, tickets with random v4 ids sorted in runs of 50,000) with the same schema, indexes and pragmas (read back from a store opened by the server's \`openStore\`), inserted by one prepared 50-row INSERT statement in one better-sqlite3 transaction (faster than single-row statements on this machine, so the stricter ceiling). Runs alternate raw / Admit; median of ${c.rawMs.length}.`,
+      `An event with ${n0(c.tickets)} tickets on a fresh SQLite file, in a separate process. Admit: the \`createEvent\` domain function (the same code as \`POST /api/events\`, without HTTP). Raw: the same rows (event, ${COUNTER_SLOTS} counter slots, batch, tickets with random v4 ids from the server's own generator, \`sortedTicketIds\`, in the same ascending order; generating them is timed in both) with the same schema, indexes and pragmas (read back from a store opened by the server's \`openStore\`), inserted by one prepared ${n0(TICKET_CHUNK)}-row INSERT statement (as many rows as Admit's) in one better-sqlite3 transaction, without Kysely. Runs alternate raw / Admit; median of ${c.rawMs.length}.`,
     );
     lines.push('');
     lines.push(`- raw: ${c.rawMs.map((ms) => `${f(ms / 1000, 2)} s`).join(', ')}`);
