@@ -8,7 +8,10 @@ describe(`migrations (${testStore})`, () => {
     const fresh = await freshDatabase();
     const store = openStore(fresh.url);
     try {
-      expect(await migrateToLatest(store.db as never, store.dialect)).toEqual(['001-initial']);
+      expect(await migrateToLatest(store.db as never, store.dialect)).toEqual([
+        '001-initial',
+        '003-attempt-log-append-only',
+      ]);
       expect(await migrateToLatest(store.db as never, store.dialect)).toEqual([]);
       const tables = (await store.db.introspection.getTables()).map((t) => t.name).sort();
       expect(tables).toEqual(
@@ -26,7 +29,7 @@ describe(`migrations (${testStore})`, () => {
     try {
       const applied = await Promise.all(stores.map((s) => migrateToLatest(s.db as never, s.dialect)));
       // Exactly one of them did the work; the others found it done.
-      expect(applied.flat()).toEqual(['001-initial']);
+      expect(applied.flat()).toEqual(['001-initial', '003-attempt-log-append-only']);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
       await fresh.cleanup();

@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Dialect } from './database.js';
 import * as m001 from './migrations/001-initial.js';
+import * as m003 from './migrations/003-attempt-log-append-only.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
 /** Every migration in order. Never edit one that has landed: add a new file. */
 const migrations: Record<string, DialectMigration> = {
   '001-initial': m001,
+  '003-attempt-log-append-only': m003,
 };
 
 class StaticProvider implements MigrationProvider {
