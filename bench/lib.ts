@@ -1,11 +1,14 @@
 /**
  * Helpers shared by the benchmarks: server processes, PostgreSQL databases, autocannon runs,
- * /proc sampling and statistics.
+ * /proc sampling, statistics, and the events seeded for the read benchmarks.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { COUNTER_SLOTS } from '../server/domain/event-counters.js';
 import { freshPostgres } from '../test/databases.js';
 import { freePort } from '../test/processes.js';
 
@@ -198,4 +201,42 @@ export function n0(value: number): string {
 
 export function f(value: number, digits = 1): string {
   return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+const adjectives = ['Summer', 'Winter', 'Midnight', 'Grand', 'Little', 'Open', 'Royal', 'Electric'];
+const genres = ['Jazz', 'Rock', 'Folk', 'Techno', 'Opera', 'Comedy', 'Poetry', 'Film', 'Food', 'Dance'];
+const nouns = ['Night', 'Festival', 'Session', 'Gala', 'Market', 'Marathon', 'Evening', 'Weekend'];
+
+/** Inserts `count` events of one owner straight into the SQLite file, rows shaped as createEvent makes them. */
+export function seedEvents(file: string, ownerId: string, count: number): number {
+  const t0 = performance.now();
+  const db = new Database(file);
+  db.pragma('busy_timeout = 10000');
+  const insertEvent = db.prepare(
+    'insert into events (id, owner_id, name, name_key, date, initial_tickets, additional_tickets, created_at) values (?, ?, ?, ?, ?, 1, 0, ?)',
+  );
+  const insertCounter = db.prepare('insert into event_counters (event_seq, slot, redeemed) values (?, ?, 0)');
+  const insertBatch = db.prepare('insert into ticket_batches (id, event_seq, count, created_at) values (?, ?, 1, ?)');
+  const insertTicket = db.prepare('insert into tickets (id, event_seq, batch_seq) values (?, ?, ?)');
+  const base = Date.UTC(2026, 0, 1);
+  db.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const name = `${adjectives[i % 8]} ${genres[Math.floor(i / 8) % 10]} ${nouns[Math.floor(i / 80) % 8]} ${i}`;
+      const date = new Date(base + (i % 730) * 86_400_000).toISOString().slice(0, 10);
+      const createdAt = new Date(base - (count - i) * 1000).toISOString();
+      const eventSeq = insertEvent.run(
+        randomUUID(),
+        ownerId,
+        name,
+        name.toLowerCase(),
+        date,
+        createdAt,
+      ).lastInsertRowid;
+      for (let slot = 0; slot < COUNTER_SLOTS; slot++) insertCounter.run(eventSeq, slot);
+      const batchSeq = insertBatch.run(randomUUID(), eventSeq, createdAt).lastInsertRowid;
+      insertTicket.run(randomUUID(), eventSeq, batchSeq);
+    }
+  })();
+  db.close();
+  return performance.now() - t0;
 }

@@ -1,4 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import { Migrator, sql } from 'kysely';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../server/db/database.js';
+import { migrateToLatest } from '../server/db/migrate.js';
+import * as m001 from '../server/db/migrations/001-initial.js';
+import { listEvents as searchEvents } from '../server/domain/list-events.js';
+import { freshDatabase, freshPostgres, pgAdminUrl, testStore } from './databases.js';
 import { ownedEventEndpoints } from './endpoints.js';
 import {
   createEvent,
@@ -228,6 +236,85 @@ describe('GET /api/events', () => {
     expect(body.total).toBe(2);
   });
 
+  // Queries of 3+ characters go through the trigram index on SQLite, shorter ones scan: both must
+  // find events created through the API, with the same answers and totals.
+  it('searches through the name index as through a scan: any length, non-ASCII, FTS syntax taken literally', async () => {
+    const { headers } = await signUp(ctx.app);
+    const names = [
+      'Jazz Club',
+      'Rock Bar',
+      'jazz OR rock night',
+      'Café Müller',
+      'ÉCOLE du soir',
+      'The "Big" Night',
+      'Star* Gala',
+      'NEAR the river',
+      'Fiesta 🎉🎉',
+    ];
+    for (const name of names) await createEvent(ctx.app, headers, { name, initialTickets: 1 });
+    const cases: [string, string[]][] = [
+      ['j', ['Jazz Club', 'jazz OR rock night']],
+      ['JA', ['Jazz Club', 'jazz OR rock night']],
+      ['jAz', ['Jazz Club', 'jazz OR rock night']],
+      ['jazz or r', ['jazz OR rock night']],
+      ['Jazz OR Ro', ['jazz OR rock night']],
+      ['jazz OR rock', ['jazz OR rock night']],
+      ['jazz AND rock', []],
+      ['NEAR(jazz rock)', []],
+      ['near', ['NEAR the river']],
+      ['ja*', []],
+      ['*', ['Star* Gala']],
+      ['r* g', ['Star* Gala']],
+      ['"', ['The "Big" Night']],
+      ['"big"', ['The "Big" Night']],
+      ['e "b', ['The "Big" Night']],
+      ['name_key: jazz', []],
+      ['^jazz', []],
+      ['é', ['Café Müller', 'ÉCOLE du soir']],
+      ['CAFÉ', ['Café Müller']],
+      ['é m', ['Café Müller']],
+      ['müller', ['Café Müller']],
+      ['MÜLLER', ['Café Müller']],
+      ['éco', ['ÉCOLE du soir']],
+      ['École DU', ['ÉCOLE du soir']],
+      ['ecole', []],
+      ['night', ['jazz OR rock night', 'The "Big" Night']],
+      // Two characters, though four UTF-16 code units: too short for a trigram.
+      ['🎉🎉', ['Fiesta 🎉🎉']],
+      ['a 🎉', ['Fiesta 🎉🎉']],
+    ];
+    for (const [q, expected] of cases) {
+      const body = await listEvents(headers, `?q=${encodeURIComponent(q)}&sort=name`);
+      expect(
+        body.items.map((e) => e.name),
+        q,
+      ).toEqual(expected);
+      expect(body.total, q).toBe(expected.length);
+    }
+  });
+
+  it('pages and counts indexed matches like the rest, and finds each new event at once', async () => {
+    const { headers } = await signUp(ctx.app);
+    const other = await signUp(ctx.app);
+    await createEvent(ctx.app, other.headers, { name: 'Someone else’s Jazz Night', initialTickets: 1 });
+    const dates = ['2026-01-01', '2026-03-01', '2026-02-01'];
+    for (const [i, date] of dates.entries()) {
+      await createEvent(ctx.app, headers, { name: `Jazz Night ${i}`, date, initialTickets: 1 });
+      expect((await listEvents(headers, '?q=jazz%20night')).total).toBe(i + 1);
+    }
+    const pages = [];
+    for (const page of [1, 2, 3, 4]) {
+      const body = await listEvents(headers, `?q=jazz&sort=-date&pageSize=1&page=${page}`);
+      expect(body).toMatchObject({ total: 3, page, pageSize: 1 });
+      pages.push(...body.items.map((e) => e.name));
+    }
+    expect(pages).toEqual(['Jazz Night 1', 'Jazz Night 2', 'Jazz Night 0']);
+    expect((await listEvents(headers, '?q=someone')).total).toBe(0);
+    expect((await listEvents(other.headers, '?q=jazz')).items.map((e) => e.name)).toEqual([
+      'Someone else’s Jazz Night',
+    ]);
+  });
+
   it('pages with page and pageSize and reports the total', async () => {
     const { headers } = await seeded();
     const all = (await listEvents(headers, '?sort=name')).items.map((e) => e.id);
@@ -340,5 +427,165 @@ describe('POST /api/events/:eventId/tickets', () => {
       expectFieldError(res, field);
     }
     expect(await dbSnapshot(ctx.app)).toEqual(before);
+  });
+});
+
+describe('the name search index (migration 002)', () => {
+  const names = async (store: Store, ownerId: string, q: string) => {
+    const list = await searchEvents(store.db, ownerId, { q, sort: 'name' });
+    expect(list.total, q).toBe(list.items.length);
+    return list.items.map((e) => e.name);
+  };
+  // Rows written straight into the table, as bench/run.ts seeds them or an operator might.
+  const insertEvent = (store: Store, ownerId: string, name: string) =>
+    store.db
+      .insertInto('events')
+      .values({
+        id: randomUUID(),
+        owner_id: ownerId,
+        name,
+        name_key: name.toLowerCase(),
+        date: '2026-06-01',
+        initial_tickets: 1,
+        additional_tickets: 0,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+
+  it('indexes the events that predate it and follows inserts, renames and deletes by any writer', async () => {
+    const fresh = await freshDatabase();
+    const store = openStore(fresh.url);
+    try {
+      // A database as the previous release left it: only 001 applied.
+      const only001 = new Migrator({
+        db: store.db,
+        provider: { getMigrations: async () => ({ '001-initial': { up: (db) => m001.up(db, store.dialect) } }) },
+      });
+      expect((await only001.migrateToLatest()).error).toBeUndefined();
+      const ownerId = randomUUID();
+      const user = { id: ownerId, username: 'old', username_key: 'old', password_hash: 'x' };
+      await store.db
+        .insertInto('users')
+        .values({ ...user, created_at: new Date().toISOString() })
+        .execute();
+      await insertEvent(store, ownerId, 'Summer Jazz Night');
+      await insertEvent(store, ownerId, 'Winter Rock Gala');
+
+      expect(await migrateToLatest(store.db as never, store.dialect)).toContain('002-event-search');
+      expect(await names(store, ownerId, 'JAZZ')).toEqual(['Summer Jazz Night']);
+      await insertEvent(store, ownerId, 'Jazz Brunch');
+      expect(await names(store, ownerId, 'jazz')).toEqual(['Jazz Brunch', 'Summer Jazz Night']);
+      await store.db
+        .updateTable('events')
+        .set({ name: 'Winter Jazz Gala', name_key: 'winter jazz gala' })
+        .where('name', '=', 'Winter Rock Gala')
+        .execute();
+      await store.db.updateTable('events').set({ additional_tickets: 5 }).execute();
+      expect(await names(store, ownerId, 'jazz')).toEqual(['Jazz Brunch', 'Summer Jazz Night', 'Winter Jazz Gala']);
+      expect(await names(store, ownerId, 'rock')).toEqual([]);
+      await store.db.deleteFrom('events').where('name', '=', 'Summer Jazz Night').execute();
+      expect(await names(store, ownerId, 'jazz')).toEqual(['Jazz Brunch', 'Winter Jazz Gala']);
+      if (store.dialect === 'postgres') {
+        const { rows } = await sql`select 1 from pg_indexes where indexname = 'events_name_key_trgm_idx'`.execute(
+          store.db,
+        );
+        expect(rows).toHaveLength(1);
+      }
+    } finally {
+      await store.close();
+      await fresh.cleanup();
+    }
+  });
+
+  // On SQLite the number of matches picks the plan: pages sorted from a few index matches, the
+  // index count with a scan for the page, or scans alone when too many names share the trigrams.
+  it('answers alike whichever plan the number of matches picks', async () => {
+    const fresh = await freshDatabase();
+    const store = openStore(fresh.url);
+    try {
+      await migrateToLatest(store.db as never, store.dialect);
+      const ownerId = randomUUID();
+      const user = { id: ownerId, username: 'many', username_key: 'many', password_hash: 'x' };
+      await store.db
+        .insertInto('users')
+        .values({ ...user, created_at: new Date().toISOString() })
+        .execute();
+      const words = { alpha: 1, bravo: 150, charlie: 250, delta: 16_000 };
+      const rows = Object.entries(words).flatMap(([word, n]) =>
+        Array.from({ length: n }, (_, i) => ({
+          id: randomUUID(),
+          owner_id: ownerId,
+          name: `${word} ${i}`,
+          name_key: `${word} ${i}`,
+          date: new Date(Date.UTC(2026, 0, 1 + ((i * 7) % 365))).toISOString().slice(0, 10),
+          initial_tickets: 1,
+          additional_tickets: 0,
+          created_at: new Date().toISOString(),
+        })),
+      );
+      for (let i = 0; i < rows.length; i += 500)
+        await store.db
+          .insertInto('events')
+          .values(rows.slice(i, i + 500))
+          .execute();
+      for (const word of Object.keys(words)) {
+        const expected = rows
+          .filter((r) => r.name.startsWith(word))
+          .sort((a, b) => b.date.localeCompare(a.date) || (a.id < b.id ? 1 : -1))
+          .map((r) => r.id);
+        for (const page of [1, 3]) {
+          const list = await searchEvents(store.db, ownerId, {
+            q: word.toUpperCase(),
+            sort: '-date',
+            page,
+            pageSize: 20,
+          });
+          expect(list.total, word).toBe(expected.length);
+          expect(
+            list.items.map((e) => e.id),
+            `${word} page ${page}`,
+          ).toEqual(expected.slice((page - 1) * 20, page * 20));
+        }
+      }
+    } finally {
+      await store.close();
+      await fresh.cleanup();
+    }
+  });
+
+  it.runIf(testStore === 'postgres')('migrates without the index where pg_trgm may not be created', async () => {
+    const fresh = await freshPostgres();
+    const role = `admit_limited_${randomUUID().slice(0, 8)}`;
+    const admin = new pg.Client({ connectionString: fresh.url });
+    await admin.connect();
+    let store: Store | undefined;
+    try {
+      // Like a managed database: the app may create tables but not extensions.
+      await admin.query(`create role ${role} login`);
+      await admin.query(`grant create on schema public to ${role}`);
+      const url = new URL(fresh.url);
+      url.username = role;
+      store = openStore(url.toString());
+      expect(await migrateToLatest(store.db as never, store.dialect)).toContain('002-event-search');
+      const { rows } = await admin.query(
+        `select 1 from pg_indexes where tablename = 'events' and indexdef like '%gin%'`,
+      );
+      expect(rows).toHaveLength(0);
+      const ownerId = randomUUID();
+      const user = { id: ownerId, username: 'managed', username_key: 'managed', password_hash: 'x' };
+      await store.db
+        .insertInto('users')
+        .values({ ...user, created_at: new Date().toISOString() })
+        .execute();
+      await insertEvent(store, ownerId, 'Summer Jazz Night');
+      expect(await names(store, ownerId, 'jazz')).toEqual(['Summer Jazz Night']);
+    } finally {
+      await store?.close();
+      await admin.end();
+      await fresh.cleanup();
+      const cleanup = new pg.Client({ connectionString: pgAdminUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop role if exists ${role}`).finally(() => cleanup.end());
+    }
   });
 });

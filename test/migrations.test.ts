@@ -10,6 +10,7 @@ describe(`migrations (${testStore})`, () => {
     try {
       expect(await migrateToLatest(store.db as never, store.dialect)).toEqual([
         '001-initial',
+        '002-event-search',
         '003-attempt-log-append-only',
       ]);
       expect(await migrateToLatest(store.db as never, store.dialect)).toEqual([]);
@@ -29,7 +30,7 @@ describe(`migrations (${testStore})`, () => {
     try {
       const applied = await Promise.all(stores.map((s) => migrateToLatest(s.db as never, s.dialect)));
       // Exactly one of them did the work; the others found it done.
-      expect(applied.flat()).toEqual(['001-initial', '003-attempt-log-append-only']);
+      expect(applied.flat()).toEqual(['001-initial', '002-event-search', '003-attempt-log-append-only']);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
       await fresh.cleanup();

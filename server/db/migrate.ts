@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Dialect } from './database.js';
 import * as m001 from './migrations/001-initial.js';
+import * as m002 from './migrations/002-event-search.js';
 import * as m003 from './migrations/003-attempt-log-append-only.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -8,6 +9,7 @@ type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<voi
 /** Every migration in order. Never edit one that has landed: add a new file. */
 const migrations: Record<string, DialectMigration> = {
   '001-initial': m001,
+  '002-event-search': m002,
   '003-attempt-log-append-only': m003,
 };
 
