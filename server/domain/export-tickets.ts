@@ -3,8 +3,9 @@ import { stringify } from 'csv-stringify/sync';
 import { ErrorCode } from '../../shared/error-codes.js';
 import { AppError } from '../errors.js';
 import { canonicalId, type Db } from './common.js';
-import { scanTickets } from './event-tickets.js';
+import { batchTimes, scanTicketRows } from './event-tickets.js';
 import { findOwnedEventRow } from './find-event.js';
+import { ticketStatus } from './mappers.js';
 
 export const CSV_COLUMNS = ['ticket_id', 'status', 'created_at', 'redeemed_at'] as const;
 
@@ -60,9 +61,10 @@ export async function exportTickets(
   };
   async function* chunks() {
     yield stringify([[...CSV_COLUMNS]], csvOptions);
-    for await (const page of scanTickets(db, { eventId: event.id, eventSeq: event.seq, status, batchSeq })) {
+    const times = await batchTimes(db, event.seq);
+    for await (const rows of scanTicketRows(db, { eventId: event.id, eventSeq: event.seq, status, batchSeq })) {
       yield stringify(
-        page.map((t) => [t.id, t.status, t.createdAt, t.redeemedAt ?? '']),
+        rows.map((r) => [r.id, ticketStatus(r.redeemed_at), times.get(Number(r.batch_seq)) ?? '', r.redeemed_at ?? '']),
         csvOptions,
       );
     }

@@ -1,4 +1,4 @@
-import type { Event, Ticket, User } from '../../shared/schemas.js';
+import type { Event, Ticket, TicketStatus, User } from '../../shared/schemas.js';
 import type { EventsTable, UsersTable } from '../db/schema.js';
 
 /** API view of a user row. */
@@ -30,11 +30,16 @@ export interface TicketRow {
 }
 
 /** API view of a ticket row joined with its batch's creation time. */
+/** A ticket is redeemed once it has a redemption time. */
+export function ticketStatus(redeemedAt: string | null): TicketStatus {
+  return redeemedAt === null ? 'ok' : 'redeemed';
+}
+
 export function toTicket(row: TicketRow): Ticket {
   return {
     id: row.id,
     eventId: row.event_id,
-    status: row.redeemed_at === null ? 'ok' : 'redeemed',
+    status: ticketStatus(row.redeemed_at),
     createdAt: row.created_at,
     redeemedAt: row.redeemed_at,
   };
