@@ -73,10 +73,10 @@ export function startAdmit(databaseUrl: string, env: Record<string, string> = {}
 }
 
 /** The ceiling: a bare Fastify route answering `body` (JSON) on GET /redeem/:id, in `workers` processes. */
-export function startBare(body: string, workers = 1) {
+export function startBare(body: string, workers = 1, status = 200, type = 'application/json') {
   return spawnListening(
     ['--import', 'tsx', path.join(root, 'bench', 'bare-server.ts')],
-    { BARE_BODY: body, WORKERS: String(workers) },
+    { BARE_BODY: body, WORKERS: String(workers), BARE_STATUS: String(status), BARE_TYPE: type },
     '/ready',
     'bare server',
   );

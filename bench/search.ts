@@ -2,7 +2,7 @@
  * Events-list search benchmark: one user owning 100,000 events on a fresh SQLite file (migrated
  * by the server's own code, rows seeded straight into the file as `npm run bench` does), then
  * listEvents timed in-process for a few queries.
- * Run: npx tsx bench/search.ts [--events 100000 --samples 200]
+ * Run: npm run bench:search [-- --events 100000 --samples 200]
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
