@@ -62,11 +62,20 @@ async function spawnListening(
   throw new Error(`${label} did not become healthy:\n${output}`);
 }
 
-/** The compiled Admit server as `npm start` runs it (API only, warn logging). */
+/**
+ * The compiled Admit server as `npm start` runs it (scripts/start-server.mjs: MALLOC_ARENA_MAX=2
+ * unless set), API only, warn logging.
+ */
 export function startAdmit(databaseUrl: string, env: Record<string, string> = {}, nodeArgs: string[] = []) {
   return spawnListening(
     [...nodeArgs, path.join(root, 'dist', 'node', 'server', 'server.js')],
-    { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', WEB_ROOT: '', ...env },
+    {
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'warn',
+      WEB_ROOT: '',
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      ...env,
+    },
     '/healthz',
     'Admit server',
   );

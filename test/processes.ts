@@ -28,12 +28,19 @@ export interface ServerProcess {
   stop: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
-/** Starts a real server process (compiled, as in production) and waits until /healthz answers. */
-export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+/**
+ * Starts a real server process (compiled, as in production) and waits until /healthz answers.
+ * `script`: what node runs, relative to the repository (the compiled server, or npm start's launcher).
+ */
+export async function startServer(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  script = 'dist/node/server/server.js',
+): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'node', 'server', 'server.js')], {
+  const child = spawn(process.execPath, [path.join(root, script)], {
     cwd: root,
     env: {
       ...process.env,
