@@ -61,7 +61,6 @@ export const AlreadyRedeemedProblem = Type.Object(
     code: Type.Literal('ticket_already_redeemed'),
     redeemedAt: Timestamp,
     duplicateScans: Type.Integer({ description: 'Refused attempts since the first redemption, this one included' }),
-    ticket: Type.Optional(Type.Object(ticketProperties())),
   },
   { $id: 'AlreadyRedeemedProblem' },
 );

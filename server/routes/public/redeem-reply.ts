@@ -71,15 +71,18 @@ export function unknownTicket(): AppError {
   return AppError.notFound(ErrorCode.ticketNotFound, 'No ticket has this code.');
 }
 
-/** The 410 problem of a redeemed ticket: its first redemption and the refused scans since. */
+/**
+ * The 410 problem of a redeemed ticket: its first redemption and the refused scans since, as the
+ * contract has it and no more. It is the answer of a duplicate storm, so it stays small (it once
+ * carried the ticket as well: 450 bytes against the 200's 204).
+ */
 export function sendAlreadyRedeemed(reply: FastifyReply, ticket: Ticket, duplicateScans: number) {
   return reply
     .code(410)
-    .type('application/problem+json')
+    .type('application/problem+json; charset=utf-8')
     .send({
       ...problemBody(ErrorCode.ticketAlreadyRedeemed, 410, `This ticket was already redeemed at ${ticket.redeemedAt}.`),
       redeemedAt: ticket.redeemedAt,
       duplicateScans,
-      ticket,
     });
 }
