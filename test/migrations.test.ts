@@ -12,6 +12,7 @@ describe(`migrations (${testStore})`, () => {
         '001-initial',
         '002-event-search',
         '003-attempt-log-append-only',
+        '004-event-search-terms',
       ]);
       expect(await migrateToLatest(store.db as never, store.dialect)).toEqual([]);
       const tables = (await store.db.introspection.getTables()).map((t) => t.name).sort();
@@ -30,7 +31,12 @@ describe(`migrations (${testStore})`, () => {
     try {
       const applied = await Promise.all(stores.map((s) => migrateToLatest(s.db as never, s.dialect)));
       // Exactly one of them did the work; the others found it done.
-      expect(applied.flat()).toEqual(['001-initial', '002-event-search', '003-attempt-log-append-only']);
+      expect(applied.flat()).toEqual([
+        '001-initial',
+        '002-event-search',
+        '003-attempt-log-append-only',
+        '004-event-search-terms',
+      ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
       await fresh.cleanup();

@@ -3,6 +3,7 @@ import type { Dialect } from './database.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-event-search.js';
 import * as m003 from './migrations/003-attempt-log-append-only.js';
+import * as m004 from './migrations/004-event-search-terms.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -11,6 +12,7 @@ const migrations: Record<string, DialectMigration> = {
   '001-initial': m001,
   '002-event-search': m002,
   '003-attempt-log-append-only': m003,
+  '004-event-search-terms': m004,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -10,7 +10,7 @@ const sortColumns = { date: 'date', name: 'name_key', createdAt: 'created_at' } 
  * SQLite search plans, measured with bench/search.ts (one owner, 100,000 events): scanning the
  * owner's index costs 13-20 ms whatever the query; counting through the trigram index costs about
  * 0.5-1 us per candidate (a name of any owner holding the query's trigrams). Past this many
- * candidates the scan is the cheaper count.
+ * candidates (bounded by the rarest trigram's count) the scan is the cheaper count.
  */
 const MAX_INDEX_CANDIDATES = 15_000;
 /**
@@ -30,21 +30,38 @@ function ftsPhrase(key: string): string {
   return `"${key.replaceAll('"', '""')}"`;
 }
 
+/** The distinct trigrams of key, as the index's tokenizer cuts them (by code point). */
+function trigrams(key: string): string[] {
+  const chars = [...key];
+  const out = new Set<string>();
+  for (let i = 0; i + 3 <= chars.length; i++) out.add(chars.slice(i, i + 3).join(''));
+  return [...out];
+}
+
 /**
- * The seqs of the owner's events whose name_key contains key, through the trigram index (SQLite,
- * key of 3+ characters: a trigram needs 3), or undefined when so many names share its trigrams
- * that the scan is cheaper. MATCH narrows to names holding all the query's trigrams in a row;
- * instr keeps exactly those containing key, as the scan does.
+ * The owner's events whose name_key contains key, through the trigram index (SQLite, key of 3+
+ * characters: a trigram needs 3): how many, and a subquery of their seqs. Undefined when so many
+ * names share its trigrams that the scan is cheaper. MATCH narrows to names holding all the
+ * query's trigrams in a row; instr keeps exactly those containing key, as the scan does.
  */
-async function indexedMatches(db: Db, ownerId: string, key: string): Promise<RawBuilder<number> | undefined> {
-  if ([...key].length < 3) return undefined;
-  const phrase = ftsPhrase(key);
-  const probe = await sql<{ n: number }>`select count(*) as n from (
-    select 1 from events_search where events_search match ${phrase} limit ${MAX_INDEX_CANDIDATES + 1}
-  )`.execute(db);
-  if (Number(probe.rows[0]?.n) > MAX_INDEX_CANDIDATES) return undefined;
-  return sql<number>`select rowid from events_search
-    where events_search match ${phrase} and owner_id = ${ownerId} and instr(name_key, ${key}) > 0`;
+async function indexedMatches(
+  db: Db,
+  ownerId: string,
+  key: string,
+): Promise<{ total: number; seqs: RawBuilder<number> } | undefined> {
+  const terms = trigrams(key);
+  if (terms.length === 0) return undefined;
+  const seqs = sql<number>`select rowid from events_search
+    where events_search match ${ftsPhrase(key)} and owner_id = ${ownerId} and instr(name_key, ${key}) > 0`;
+  // The rarest trigram bounds the candidates, read from the index's term counts (migration 004)
+  // without touching a name; a trigram no name holds means no match at all.
+  const rarest = await sql<{ found: number; fewest: number | null }>`select count(*) as found, min(doc) as fewest
+    from events_search_terms where term in (${sql.join(terms)})`.execute(db);
+  const bound = rarest.rows[0];
+  if (Number(bound?.found) < terms.length) return { total: 0, seqs };
+  if (Number(bound?.fewest) > MAX_INDEX_CANDIDATES) return undefined;
+  const counted = await sql<{ n: number }>`select count(*) as n from (${seqs})`.execute(db);
+  return { total: Number(counted.rows[0]?.n ?? 0), seqs };
 }
 
 /** One page of the user's events, optionally filtered by a case-insensitive substring of the name. */
@@ -79,11 +96,12 @@ export async function listEvents(
   let total: number;
   let pageQuery = scan;
   if (matches) {
-    const counted = await sql<{ n: number }>`select count(*) as n from (${matches})`.execute(db);
-    total = Number(counted.rows[0]?.n);
+    total = matches.total;
     // The seqs already belong to the owner; filtering on owner_id here would lead SQLite to walk
     // the owner's whole index instead of looking up these few rows.
-    if (total <= MAX_SORTED_MATCHES) pageQuery = db.selectFrom('events').where(sql<boolean>`seq in (${matches})`);
+    if (total <= MAX_SORTED_MATCHES) {
+      pageQuery = db.selectFrom('events').where(sql<boolean>`seq in (${matches.seqs})`);
+    }
   } else {
     const counted = await scan.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
     total = Number(counted.n);
