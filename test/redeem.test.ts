@@ -229,6 +229,21 @@ describe('Idempotency-Key', () => {
     expect(viaPost.json().ticket.redeemedAt).toBe(original.ticket.redeemedAt);
     expect((await redeemGet(id)).json().duplicateScans).toBe(3);
     expect(await redeemedCount(headers, event.id)).toBe(1);
+    // Each attempt is logged once, replays as replays.
+    const log = await ctx.app.store.db
+      .selectFrom('redemption_attempts')
+      .select('outcome')
+      .where('ticket_id', '=', id)
+      .orderBy('id')
+      .execute();
+    expect(log.map((r) => r.outcome)).toEqual([
+      'redeemed',
+      'replayed',
+      'duplicate',
+      'duplicate',
+      'replayed',
+      'duplicate',
+    ]);
   });
 
   it('does not replay a key for a ticket first redeemed without it', async () => {

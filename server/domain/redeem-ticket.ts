@@ -89,17 +89,8 @@ export async function redeemTicket(db: Kysely<Database>, input: RedeemInput): Pr
 type Log = (outcome: Outcome, eventId: string | null) => Promise<unknown>;
 
 const KNOWN_REDEEMED_MAX = 100_000;
-const knownRedeemedSets = new WeakMap<Kysely<Database>, Set<string>>();
-
 /** Ticket ids this process saw redeemed, per database; bounded (cleared when full). */
-function knownRedeemed(db: Kysely<Database>): Set<string> {
-  let set = knownRedeemedSets.get(db);
-  if (!set) {
-    set = new Set();
-    knownRedeemedSets.set(db, set);
-  }
-  return set;
-}
+const knownRedeemed = perDatabase(() => new Set<string>());
 
 function remember(set: Set<string>, id: string): void {
   if (set.size >= KNOWN_REDEEMED_MAX) set.clear();
@@ -179,7 +170,7 @@ export async function redeemInTransaction(
  * alone with 10 connections 1,238-1,473 -> 2,154-2,887 redemptions/s; the server's door rush,
  * WORKERS=1, 809-950 -> 1,232-1,245 redemptions/s). Row locks decide concurrent scans
  * exactly as in redeemInTransaction: the loser's WHERE is re-checked after the winner commits.
- * The rare rest (a replay, an unknown code) takes the transaction path.
+ * The rare rest (a replay, an unknown code) is looked up and logged.
  */
 const oneStatement = {
   win: `with won as (
@@ -226,6 +217,12 @@ export async function redeemInOneStatement(db: Kysely<Database>, input: RedeemIn
     const ticket = redeemedTicket(id, context, duplicate.redeemed_at);
     return { outcome: 'duplicate', ticket, duplicateScans: Number(duplicate.duplicate_scans) };
   }
+  // Neither won nor refused: an unknown code, or a retry carrying the winning key (a replay).
   redeemed.delete(id);
-  return redeemTicket(db, input);
+  const found = await findTicket(db, id);
+  // Still ok would mean it was never tried as a first scan; cannot happen, but stay exact.
+  if (found?.ticket.status === 'ok') return redeemTicket(db, input);
+  const outcome = found ? 'replayed' : 'unknown';
+  await db.executeQuery(statements(db).log({ id, eventId: found?.ticket.eventId ?? null, outcome, at }));
+  return found ? { outcome: 'replayed', ticket: found.ticket } : { outcome: 'unknown' };
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { perDatabase } from '../db/precompile.js';
 import type { Database } from '../db/schema.js';
 import type { Db } from './common.js';
 
@@ -8,7 +9,7 @@ interface Context {
 }
 
 const MAX_ENTRIES = 10_000;
-const caches = new WeakMap<Kysely<Database>, Map<string, Context>>();
+const caches = perDatabase(() => new Map<string, Context>());
 
 /**
  * The public event id and creation time behind a ticket's (event, batch) keys. Both never
@@ -20,11 +21,7 @@ export async function ticketContext(
   eventSeq: number,
   batchSeq: number,
 ): Promise<Context> {
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = new Map();
-    caches.set(db, cache);
-  }
+  const cache = caches(db);
   const key = `${eventSeq}:${batchSeq}`;
   const hit = cache.get(key);
   if (hit) return hit;
