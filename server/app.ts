@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { Config } from './config.js';
 import authPlugin from './plugins/auth.js';
 import { frameworkErrorHandler, installErrorHandler } from './plugins/errors.js';
@@ -12,6 +12,10 @@ import authRoutes from './routes/auth/index.js';
 import eventRoutes from './routes/events/index.js';
 import publicRoutes from './routes/public/index.js';
 import ticketRoutes from './routes/tickets/index.js';
+// Kept in app.d.ts, unlike the default imports above: code that type-checks against the server's
+// declarations (tests, benchmarks) sees the decorations these plugins declare (app.store, request.session).
+import './plugins/auth.js';
+import './plugins/store.js';
 
 /** Ticket codes are bearer secrets: logs show only their first 8 characters. */
 export function redactUrl(url: string): string {
@@ -34,8 +38,21 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   };
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The configuration this app was built with. */
+    config: Config;
+  }
+}
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Called for every route as it is registered (tests collect the routes to sweep them all). */
+  onRoute?: (route: RouteOptions) => void;
+}
+
 /** Builds the whole Admit app as one Fastify instance; tests call this too. */
-export async function buildApp(config: Config, options: { logger?: FastifyServerOptions['logger'] } = {}) {
+export async function buildApp(config: Config, options: BuildOptions = {}) {
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config.logLevel),
     trustProxy: config.trustProxy,
@@ -44,6 +61,8 @@ export async function buildApp(config: Config, options: { logger?: FastifyServer
     frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.decorate('config', config);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   installValidators(app);
   installErrorHandler(app);
   app.addHook('onSend', securityHeaders);

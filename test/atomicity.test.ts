@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { addTickets } from '../server/domain/add-tickets.js';
-import { createEvent } from '../server/domain/create-event.js';
-import { TICKET_CHUNK } from '../server/domain/insert-tickets.js';
-import { dbSnapshot, signUp, useApp } from './helper.js';
+import { TICKET_CHUNK } from '../server/db/insert-tickets.js';
+import { createEvent } from '../server/domain/events/create-event.js';
+import { addTickets } from '../server/domain/tickets/add-tickets.js';
+import { createUser, dbSnapshot, useApp } from './helper.js';
 
 const ctx = useApp();
 // More than two chunks, so the failure strikes after several chunks have been written.
@@ -27,7 +27,7 @@ async function exportedTickets(headers: Record<string, string>, eventId: string)
 
 describe('creating an event is all or nothing', () => {
   it('a failure after several chunks leaves no event, no batch and no tickets', async () => {
-    const { user, headers } = await signUp(ctx.app);
+    const { user, headers } = await createUser(ctx.app);
     const before = await dbSnapshot(ctx.app);
     const { calls, hook } = failingAfter(2 * TICKET_CHUNK);
     await expect(
@@ -48,7 +48,7 @@ describe('creating an event is all or nothing', () => {
   });
 
   it('without a failure, every chunk is written and the counters agree', async () => {
-    const { user, headers } = await signUp(ctx.app);
+    const { user, headers } = await createUser(ctx.app);
     const calls: number[] = [];
     const event = await createEvent(
       ctx.app.store.db,
@@ -65,7 +65,7 @@ describe('creating an event is all or nothing', () => {
 
 describe('adding tickets is all or nothing', () => {
   it('a failure after several chunks leaves the totals, batches and tickets unchanged', async () => {
-    const { user, headers } = await signUp(ctx.app);
+    const { user, headers } = await createUser(ctx.app);
     const event = await createEvent(ctx.app.store.db, user.id, {
       name: 'Stable',
       date: '2026-12-31',
@@ -95,7 +95,7 @@ describe('adding tickets is all or nothing', () => {
   });
 
   it('an asynchronous failure is rolled back the same way', async () => {
-    const { user } = await signUp(ctx.app);
+    const { user } = await createUser(ctx.app);
     const event = await createEvent(ctx.app.store.db, user.id, {
       name: 'Async',
       date: '2026-12-31',

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { sessionEndpoints } from './endpoints.js';
 import {
   createEvent,
+  createUser,
   dbSnapshot,
   expectFieldError,
   expectProblem,
-  signUp,
   ticketIds,
   unknownId,
   useApp,
 } from './helper.js';
+import { sessionEndpoints } from './routes.js';
 
 const ctx = useApp();
 const password = 'correct horse battery';
@@ -208,7 +208,7 @@ describe('cookie sessions', () => {
   });
 
   it('do not restrict bearer tokens by Origin (a browser never sends them on its own)', async () => {
-    const { headers } = await signUp(ctx.app);
+    const { headers } = await createUser(ctx.app);
     const created = await ctx.app.inject({
       method: 'POST',
       url: '/api/events',
@@ -271,10 +271,10 @@ describe('POST /api/auth/logout', () => {
 
 describe('401 unauthorized on every session route', () => {
   async function fixture() {
-    const owner = await signUp(ctx.app);
+    const owner = await createUser(ctx.app);
     const event = await createEvent(ctx.app, owner.headers, { initialTickets: 2 });
     const [ticketId] = await ticketIds(ctx.app, owner.headers, event.id);
-    return { owner, endpoints: sessionEndpoints({ eventId: event.id, ticketId: ticketId ?? unknownId() }) };
+    return { owner, endpoints: sessionEndpoints(ctx.routes, { eventId: event.id, ticketId: ticketId ?? unknownId() }) };
   }
 
   const badCredentials: [string, Record<string, string>][] = [

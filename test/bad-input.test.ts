@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { frameworkErrorHandler } from '../server/plugins/errors.js';
 import {
   createEvent,
+  createUser,
   dbSnapshot,
   expectFieldError,
   expectProblem,
-  signUp,
   ticketIds,
   unknownId,
   useApp,
@@ -16,7 +16,7 @@ const ctx = useApp();
 
 /** A user with an event of 2 tickets, one of them redeemed, as the backdrop that must not change. */
 async function fixture() {
-  const { headers } = await signUp(ctx.app);
+  const { headers } = await createUser(ctx.app);
   const event = await createEvent(ctx.app, headers, { initialTickets: 2 });
   const [ticketId, redeemedId] = (await ticketIds(ctx.app, headers, event.id)) as [string, string];
   await ctx.app.inject({ method: 'GET', url: `/redeem/${redeemedId}` });

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { createEvent, signUp, useApp } from './helper.js';
+import { createEvent, createUser, useApp } from './helper.js';
 
 const ctx = useApp();
 const ROWS = 100_000;
@@ -15,7 +15,7 @@ function collector(): () => void {
 
 describe('CSV export of 100,000 tickets', () => {
   it('streams every row in many chunks without holding the file in memory', async () => {
-    const { headers } = await signUp(ctx.app);
+    const { headers } = await createUser(ctx.app);
     const event = await createEvent(ctx.app, headers, { name: 'Big export', initialTickets: ROWS });
     expect(event.totalTickets).toBe(ROWS);
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { csvFilename, neutraliseFormula } from '../server/domain/export-tickets.js';
+import { csvFilename, neutraliseFormula } from '../server/domain/tickets/export-tickets.js';
 import {
   createEvent,
+  createUser,
   expectFieldError,
   expectProblem,
   parseCsv,
-  signUp,
   ticketIds,
   unknownId,
   useApp,
@@ -21,7 +21,7 @@ function csv(headers: Record<string, string>, eventId: string, query = '') {
 
 /** An event with 6 initial tickets (2 redeemed) and a batch of 3 more (1 redeemed). */
 async function fixture(name = 'CSV fixture') {
-  const { headers } = await signUp(ctx.app);
+  const { headers } = await createUser(ctx.app);
   const event = await createEvent(ctx.app, headers, { name, initialTickets: 6 });
   const initial = await ticketIds(ctx.app, headers, event.id);
   const added = await ctx.app.inject({
@@ -105,7 +105,7 @@ describe('GET /api/events/:eventId/tickets.csv', () => {
   });
 
   it('derives a safe filename from an event name with quotes, slashes and unicode', async () => {
-    const { headers } = await signUp(ctx.app);
+    const { headers } = await createUser(ctx.app);
     const cases: [string, string][] = [
       ['He said "hi" / A\\B: Fête 🎉', 'he-said-hi-a-b-fete-ok-tickets.csv'],
       ['../../etc/passwd', 'etc-passwd-ok-tickets.csv'],
@@ -124,7 +124,7 @@ describe('GET /api/events/:eventId/tickets.csv', () => {
   });
 
   it('quotes cells per RFC 4180 and neutralises formulas in the real export', async () => {
-    const { headers } = await signUp(ctx.app);
+    const { headers } = await createUser(ctx.app);
     const event = await createEvent(ctx.app, headers, { name: 'Quoting', initialTickets: 1 });
     const [realId] = await ticketIds(ctx.app, headers, event.id);
     const createdAt = parseCsv((await csv(headers, event.id)).body)[1]?.[2];

@@ -3,15 +3,28 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type App, buildApp } from '../server/app.js';
 import { type Config, loadConfig } from '../server/config.js';
+import { canonicalId, nowIso } from '../server/domain/common.js';
+import { hashPassword } from '../server/domain/users/passwords.js';
+import { usernameKey } from '../server/domain/users/register-user.js';
+import { createSession } from '../server/domain/users/sessions.js';
 import { freshDatabase } from './databases.js';
+import type { RegisteredRoute } from './routes.js';
 
-/** Builds the real app on a fresh database, as the server does, with logging off. */
-export async function makeApp(overrides: Partial<Config> = {}): Promise<{ app: App; close: () => Promise<void> }> {
+/** Builds the real app on a fresh database, as the server does, with logging off; collects its routes. */
+export async function makeApp(
+  overrides: Partial<Config> = {},
+): Promise<{ app: App; routes: RegisteredRoute[]; close: () => Promise<void> }> {
   const db = await freshDatabase();
   const config = loadConfig({}, { databaseUrl: db.url, logLevel: 'silent', webRoot: null, ...overrides });
-  const app = await buildApp(config);
+  const routes: RegisteredRoute[] = [];
+  const app = await buildApp(config, {
+    onRoute: (route) => {
+      for (const method of [route.method].flat()) routes.push({ method, url: route.url, schema: route.schema });
+    },
+  });
   return {
     app,
+    routes,
     close: async () => {
       await app.close();
       await db.cleanup();
@@ -19,13 +32,17 @@ export async function makeApp(overrides: Partial<Config> = {}): Promise<{ app: A
   };
 }
 
-/** Per-file app: `const ctx = useApp()` then `ctx.app` inside tests. Also fails the file if any request gave a 500. */
+/**
+ * Per-file app: `const ctx = useApp()` then `ctx.app` inside tests; `ctx.routes` lists every
+ * registered route. Also fails the file if any request gave a 500.
+ */
 export function useApp(overrides: Partial<Config> = {}) {
-  const ctx = {} as { app: App; serverErrors: string[] };
+  const ctx = {} as { app: App; routes: RegisteredRoute[]; serverErrors: string[] };
   let close: () => Promise<void> = async () => {};
   beforeAll(async () => {
     const made = await makeApp(overrides);
     ctx.app = made.app;
+    ctx.routes = made.routes;
     ctx.serverErrors = [];
     ctx.app.addHook('onResponse', async (request, reply) => {
       if (reply.statusCode >= 500) ctx.serverErrors.push(`${request.method} ${request.url} -> ${reply.statusCode}`);
@@ -42,16 +59,31 @@ export function useApp(overrides: Partial<Config> = {}) {
 
 let counter = 0;
 
-/** Registers a new user and returns their bearer token and auth header. */
-export async function signUp(app: App, username = `user${Date.now().toString(36)}${counter++}`) {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/auth/register',
-    payload: { username, password: 'correct horse battery' },
-  });
-  expect(res.statusCode).toBe(201);
-  const body = res.json() as { token: string; user: { id: string; username: string } };
-  return { token: body.token, user: body.user, headers: { authorization: `Bearer ${body.token}` } };
+/** The password of every user createUser makes. */
+export const PASSWORD = 'correct horse battery';
+/** Its scrypt hash, computed once per test process instead of once per user. */
+let passwordHash: Promise<string> | undefined;
+
+/**
+ * A user with a signed-in session, written straight to the database (rows as registration makes
+ * them) so a test pays no scrypt per user; tests of registration itself go through the API.
+ * Returns the bearer token and an auth header.
+ */
+export async function createUser(app: App, username = `user${Date.now().toString(36)}${counter++}`) {
+  passwordHash ??= hashPassword(PASSWORD);
+  const user = { id: canonicalId(randomUUID()), username, createdAt: nowIso() };
+  await app.store.db
+    .insertInto('users')
+    .values({
+      id: user.id,
+      username,
+      username_key: usernameKey(username),
+      password_hash: await passwordHash,
+      created_at: user.createdAt,
+    })
+    .execute();
+  const { token } = await createSession(app.store.db, user.id, app.config.sessionTtlSeconds);
+  return { token, user, headers: { authorization: `Bearer ${token}` } };
 }
 
 /** Creates an event through the API and returns it. */
@@ -108,14 +140,16 @@ export const unknownId = () => randomUUID();
 
 type Reply = LightMyRequestResponse;
 
-/** Asserts an RFC 9457 problem answer with this status and code that leaks nothing internal; returns its body. */
+/**
+ * Asserts an RFC 9457 problem answer with this status and code that leaks nothing internal;
+ * returns its body. A HEAD answer has no body: its status and content type are checked.
+ */
 export function expectProblem(res: Reply, status: number, code: string) {
+  type Body = Record<string, unknown> & { detail: string; errors?: { field: string; message: string }[] };
   expect(res.statusCode, res.body).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = res.json() as Record<string, unknown> & {
-    detail: string;
-    errors?: { field: string; message: string }[];
-  };
+  if (res.raw.req.method === 'HEAD') return { detail: '', code } as Body;
+  const body = res.json() as Body;
   expect(body).toEqual(
     expect.objectContaining({
       type: expect.any(String),

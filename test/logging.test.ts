@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp, loggerOptions } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import { type FreshDatabase, freshDatabase } from './databases.js';
-import { createEvent, signUp, ticketIds } from './helper.js';
+import { createEvent, createUser, ticketIds } from './helper.js';
 
 // This file builds its own app: it needs the real request logger, writing into memory.
 const lines: string[] = [];
@@ -32,7 +32,7 @@ afterAll(async () => {
 describe('request logs', () => {
   it('never contain passwords, session tokens, cookies or whole ticket codes', async () => {
     const password = 'correct horse battery';
-    const owner = await signUp(app);
+    const owner = await createUser(app);
     const login = await app.inject({
       method: 'POST',
       url: '/api/auth/login',

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   createEvent,
+  createUser,
   dbSnapshot,
   expectFieldError,
   expectProblem,
-  signUp,
   ticketIds,
   unknownId,
   useApp,
@@ -14,7 +14,7 @@ const ctx = useApp();
 
 /** A fresh event with `count` tickets; returns the owner's headers, the event and its ticket ids. */
 async function tickets(count = 3) {
-  const { headers } = await signUp(ctx.app);
+  const { headers } = await createUser(ctx.app);
   const event = await createEvent(ctx.app, headers, { initialTickets: count });
   return { headers, event, ids: await ticketIds(ctx.app, headers, event.id) };
 }
@@ -32,7 +32,7 @@ async function redeemedCount(headers: Record<string, string>, eventId: string) {
 
 describe('redeem', () => {
   it('redeems once: 200 then 410 with the first redemption time and duplicate count', async () => {
-    const { headers } = await signUp(ctx.app);
+    const { headers } = await createUser(ctx.app);
     const event = await createEvent(ctx.app, headers, { initialTickets: 2 });
     const [id] = await ticketIds(ctx.app, headers, event.id);
     const first = await ctx.app.inject({ method: 'GET', url: `/redeem/${id}` });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registerUser } from '../server/domain/register-user.js';
+import { registerUser } from '../server/domain/users/register-user.js';
 import { dbSnapshot, expectProblem, useApp } from './helper.js';
 
 const ctx = useApp({ registrationEnabled: false });

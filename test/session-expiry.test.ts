@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createEvent } from '../server/domain/create-event.js';
-import { sessionEndpoints } from './endpoints.js';
-import { dbSnapshot, expectProblem, signUp, useApp } from './helper.js';
+import { createEvent } from '../server/domain/events/create-event.js';
+import { createUser, dbSnapshot, expectProblem, useApp } from './helper.js';
+import { sessionEndpoints } from './routes.js';
 
 // Sessions live one second in this file.
 const ctx = useApp({ sessionTtlSeconds: 1 });
@@ -10,7 +10,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('an expired session', () => {
   it('gets 401 unauthorized on every session route, and a new login works again', async () => {
-    const owner = await signUp(ctx.app);
+    const owner = await createUser(ctx.app);
     const me = await ctx.app.inject({ method: 'GET', url: '/api/auth/me', headers: owner.headers });
     expect(me.statusCode).toBe(200);
     const expiresAt = Date.parse(me.json().expiresAt);
@@ -28,7 +28,7 @@ describe('an expired session', () => {
     await sleep(Math.max(0, expiresAt - Date.now()) + 100);
 
     const before = await dbSnapshot(ctx.app);
-    for (const e of sessionEndpoints({ eventId: event.id, ticketId })) {
+    for (const e of sessionEndpoints(ctx.routes, { eventId: event.id, ticketId })) {
       const res = await ctx.app.inject({ method: e.method, url: e.url, payload: e.payload, headers: owner.headers });
       expect(res.statusCode, `${e.name} -> ${res.body}`).toBe(401);
       expectProblem(res, 401, 'unauthorized');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortedTicketIds } from '../server/domain/ticket-ids.js';
+import { sortedTicketIds } from '../server/db/ticket-ids.js';
 
 const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

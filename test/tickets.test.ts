@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   createEvent,
+  createUser,
   dbSnapshot,
   expectFieldError,
   expectProblem,
   parseCsv,
-  signUp,
   ticketIds,
   unknownId,
   useApp,
@@ -27,7 +27,7 @@ async function page(headers: Record<string, string>, eventId: string, query: str
 
 describe('GET /api/events/:eventId/tickets', () => {
   it('pages with an opaque cursor through every ticket exactly once', async () => {
-    const { headers } = await signUp(ctx.app);
+    const { headers } = await createUser(ctx.app);
     const event = await createEvent(ctx.app, headers, { initialTickets: 23 });
     const seen: string[] = [];
     const sizes: number[] = [];
@@ -59,7 +59,7 @@ describe('GET /api/events/:eventId/tickets', () => {
   });
 
   it('ends with a null cursor when the last page is exactly full, and defaults to 50 per page', async () => {
-    const { headers } = await signUp(ctx.app);
+    const { headers } = await createUser(ctx.app);
     const event = await createEvent(ctx.app, headers, { initialTickets: 60 });
     const first = await page(headers, event.id, '');
     expect(first.items).toHaveLength(50);
@@ -73,7 +73,7 @@ describe('GET /api/events/:eventId/tickets', () => {
   });
 
   it('filters by status', async () => {
-    const { headers } = await signUp(ctx.app);
+    const { headers } = await createUser(ctx.app);
     const event = await createEvent(ctx.app, headers, { initialTickets: 8 });
     const all = await ticketIds(ctx.app, headers, event.id);
     const redeemed = all.slice(0, 3);
@@ -91,7 +91,7 @@ describe('GET /api/events/:eventId/tickets', () => {
   });
 
   it('refuses a tampered cursor with 400 naming cursor', async () => {
-    const { headers } = await signUp(ctx.app);
+    const { headers } = await createUser(ctx.app);
     const event = await createEvent(ctx.app, headers, { initialTickets: 4 });
     const { nextCursor } = await page(headers, event.id, 'limit=1');
     const real = String(nextCursor);
@@ -115,7 +115,7 @@ describe('GET /api/events/:eventId/tickets', () => {
   });
 
   it('keeps limit between 1 and 500 and status to ok or redeemed', async () => {
-    const { headers } = await signUp(ctx.app);
+    const { headers } = await createUser(ctx.app);
     const event = await createEvent(ctx.app, headers, { initialTickets: 3 });
     for (const limit of ['0', '501', '-1', '1.5', 'abc', '1e9']) {
       expectFieldError(
@@ -140,7 +140,7 @@ describe('GET /api/events/:eventId/tickets', () => {
 
 describe('GET /api/tickets/:ticketId', () => {
   it('shows the owner the ticket with its event, by an id in any letter case', async () => {
-    const { headers } = await signUp(ctx.app);
+    const { headers } = await createUser(ctx.app);
     const event = await createEvent(ctx.app, headers, { name: 'Ticket owner view', date: '2026-09-09' });
     const [id] = await ticketIds(ctx.app, headers, event.id);
     const res = await ctx.app.inject({ method: 'GET', url: `/api/tickets/${id?.toUpperCase()}`, headers });
@@ -163,8 +163,8 @@ describe('GET /api/tickets/:ticketId', () => {
   });
 
   it('is 404 ticket_not_found for another user’s ticket, exactly like an unknown one', async () => {
-    const owner = await signUp(ctx.app);
-    const stranger = await signUp(ctx.app);
+    const owner = await createUser(ctx.app);
+    const stranger = await createUser(ctx.app);
     const event = await createEvent(ctx.app, owner.headers, { initialTickets: 1 });
     const [id] = await ticketIds(ctx.app, owner.headers, event.id);
     const before = await dbSnapshot(ctx.app);
@@ -179,7 +179,7 @@ describe('GET /api/tickets/:ticketId', () => {
   });
 
   it('answers 400 naming ticketId for a malformed id', async () => {
-    const { headers } = await signUp(ctx.app);
+    const { headers } = await createUser(ctx.app);
     expectFieldError(await ctx.app.inject({ method: 'GET', url: '/api/tickets/nope', headers }), 'ticketId');
   });
 });

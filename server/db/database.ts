@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
+
+/** A database handle or an open transaction: what domain functions take. */
+export type Db = Kysely<Database> | Transaction<Database>;
 
 /** The database handle shared by the whole app. */
 export interface Store {

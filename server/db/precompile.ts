@@ -1,5 +1,4 @@
-import { CompiledQuery, type Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import { CompiledQuery } from 'kysely';
 
 type Slot = { name: string } | { value: unknown };
 
@@ -23,17 +22,4 @@ export function precompile<P extends Record<string, unknown>>(
       sql,
       slots.map((s) => ('name' in s ? values[s.name] : s.value)),
     );
-}
-
-/** Per-database cache of precompiled statements (dialects differ, so one set per Kysely instance). */
-export function perDatabase<T>(create: (db: Kysely<Database>) => T): (db: Kysely<Database>) => T {
-  const cache = new WeakMap<Kysely<Database>, T>();
-  return (db) => {
-    let value = cache.get(db);
-    if (!value) {
-      value = create(db);
-      cache.set(db, value);
-    }
-    return value;
-  };
 }

@@ -2,18 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { describeDatabaseUrl, openStore, type Store, type StoreOptions } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { BatchingRedeemer, postgresRedeemer, type Redeemer } from '../domain/redeem-batcher.js';
-import { purgeExpiredSessions } from '../domain/sessions.js';
+import { createRedeemer } from '../domain/redemption/create-redeemer.js';
+import type { Redeemer } from '../domain/redemption/redeemer.js';
+import { purgeExpiredSessions } from '../domain/users/sessions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
-    /** Redeems tickets: group commit on SQLite, a transaction per scan on PostgreSQL. */
+    /** The one redeemer of this process (see createRedeemer). */
     redeemer: Redeemer;
   }
 }
 
-/** Opens the database, migrates it on start, and closes it when the app closes. */
+/** Opens the database, migrates it on start, makes the redeemer, and closes it all when the app closes. */
 async function storePlugin(app: FastifyInstance, opts: StoreOptions & { databaseUrl: string }) {
   const store = openStore(opts.databaseUrl, opts);
   try {
@@ -27,7 +28,7 @@ async function storePlugin(app: FastifyInstance, opts: StoreOptions & { database
     throw new Error(`cannot open the database at ${describeDatabaseUrl(opts.databaseUrl)}: ${reason}`);
   }
   app.decorate('store', store);
-  app.decorate('redeemer', store.dialect === 'sqlite' ? new BatchingRedeemer(store.db) : postgresRedeemer(store.db));
+  app.decorate('redeemer', createRedeemer(store));
   const sweep = setInterval(
     () => {
       purgeExpiredSessions(store.db).catch((err) => app.log.warn({ err }, 'session sweep failed'));

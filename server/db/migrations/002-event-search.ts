@@ -15,7 +15,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
  * It keeps its own copy of name_key and owner_id, so a search can count the owner's matches from
  * the index alone: with 15,000 candidates that took 9 ms, against 18 ms looking each one up in the
  * 18 MB events table (external content). Triggers keep it in step with every write to events,
- * including rows written by other tools (bench/run.ts seeds the file directly). They delete by
+ * including rows written by other tools (the bench seeds the file directly). They delete by
  * rowid: unlike with external content, a delete can't corrupt the index by passing other values
  * than were indexed.
  * `case_sensitive 1`: name_key is already lowercased in JavaScript, and a second case folding in

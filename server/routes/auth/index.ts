@@ -2,10 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorCode } from '../../../shared/error-codes.js';
 import { Credentials, MeResponse, SessionResponse } from '../../../shared/schemas.js';
-import { loginUser } from '../../domain/login-user.js';
-import { registerUser } from '../../domain/register-user.js';
-import { createSession, revokeSession } from '../../domain/sessions.js';
+import { loginUser } from '../../domain/users/login-user.js';
+import { registerUser } from '../../domain/users/register-user.js';
+import { createSession, revokeSession } from '../../domain/users/sessions.js';
 import { AppError } from '../../errors.js';
+import { sessionOf } from '../../plugins/auth.js';
 import { problems } from '../responses.js';
 
 const tags = ['auth'];
@@ -69,7 +70,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ registrationEnabled: boolean; ttlS
       onRequest: app.requireSession,
     },
     async (request, reply) => {
-      if (request.session) await revokeSession(app.store.db, request.session.tokenHash);
+      await revokeSession(app.store.db, sessionOf(request).tokenHash);
       app.clearSessionCookie(reply, request);
       return reply.code(204).send(null);
     },
@@ -86,9 +87,8 @@ const authRoutes: FastifyPluginAsyncTypebox<{ registrationEnabled: boolean; ttlS
       onRequest: app.requireSession,
     },
     async (request) => {
-      const session = request.session;
-      if (!session) throw AppError.unauthorized();
-      return { user: session.user, expiresAt: session.expiresAt };
+      const { user, expiresAt } = sessionOf(request);
+      return { user, expiresAt };
     },
   );
 };

@@ -3,10 +3,10 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorCode } from '../../../shared/error-codes.js';
 import { AlreadyRedeemedProblem, TicketIdParams, TicketResponse } from '../../../shared/schemas.js';
-import { findTicket } from '../../domain/get-ticket.js';
+import { findTicket } from '../../domain/tickets/get-ticket.js';
 import { problemBody } from '../../errors.js';
+import { noStore, redeemRouteSchema, sendAlreadyRedeemed, sendRedeemResult, unknownTicket } from '../redeem-reply.js';
 import { problems } from '../responses.js';
-import { noStore, redeemRouteSchema, sendAlreadyRedeemed, sendRedeemResult, unknownTicket } from './redeem-reply.js';
 
 const tags = ['public'];
 
@@ -21,7 +21,7 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: noStore,
       schema: redeemRouteSchema('Redeem a ticket (the brief’s GET endpoint; HEAD and prefetch never redeem)', tags),
     },
-    async (request, reply) => sendRedeemResult(app, request, reply),
+    async (request, reply) => sendRedeemResult(app.redeemer, request, reply),
   );
 
   const statusSchema = {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { OwnerTicketResponse, TicketIdParams } from '../../../shared/schemas.js';
-import { getOwnedTicket } from '../../domain/get-ticket.js';
-import { AppError } from '../../errors.js';
-import { noStore, redeemRouteSchema, sendRedeemResult } from '../public/redeem-reply.js';
+import { getOwnedTicket } from '../../domain/tickets/get-ticket.js';
+import { sessionOf } from '../../plugins/auth.js';
+import { noStore, redeemRouteSchema, sendRedeemResult } from '../redeem-reply.js';
 import { problems } from '../responses.js';
 
 const tags = ['tickets'];
@@ -21,16 +21,15 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: app.requireSession,
     },
     async (request, reply) => {
-      if (!request.session) throw AppError.unauthorized();
       reply.header('cache-control', 'no-store');
-      return { ticket: await getOwnedTicket(app.store.db, request.session.user.id, request.params.ticketId) };
+      return { ticket: await getOwnedTicket(app.store.db, sessionOf(request).user.id, request.params.ticketId) };
     },
   );
 
   app.post(
     '/:ticketId/redeem',
     { onRequest: noStore, schema: redeemRouteSchema('Redeem a ticket (public: whoever holds the code)', tags) },
-    async (request, reply) => sendRedeemResult(app, request, reply),
+    async (request, reply) => sendRedeemResult(app.redeemer, request, reply),
   );
 };
 

@@ -1,22 +1,22 @@
 import { type RawBuilder, SqliteAdapter, sql } from 'kysely';
-import type { EventList, EventSort } from '../../shared/schemas.js';
-import { AppError } from '../errors.js';
-import type { Db } from './common.js';
+import type { EventList, EventSort } from '../../../shared/schemas.js';
+import type { Db } from '../../db/database.js';
+import { AppError } from '../../errors.js';
 import { withCounters } from './event-counters.js';
 
 const sortColumns = { date: 'date', name: 'name_key', createdAt: 'created_at' } as const;
 
 /**
- * SQLite search plans, measured with bench/search.ts (one owner, 100,000 events): scanning the
- * owner's index costs 13-20 ms whatever the query; counting through the trigram index costs about
- * 0.5-1 us per candidate (a name of any owner holding the query's trigrams). Past this many
- * candidates (bounded by the rarest trigram's count) the scan is the cheaper count.
+ * SQLite search plans (measured with `npm run bench:search`; figures in
+ * docs/performance-history.md, "Events search"): walking the owner's index costs the same
+ * whatever the query; counting through the trigram index costs a little per candidate (a name of
+ * any owner holding the query's trigrams). Past this many candidates (bounded by the rarest
+ * trigram's count) the walk is the cheaper count.
  */
 const MAX_INDEX_CANDIDATES = 15_000;
 /**
  * Up to this many matches a page is sorted from the matches, each looked up by seq. Past it,
- * walking the sort index finds the page sooner, as it stops after pageSize matches (1,250 matches
- * spread over the owner's events: 0.6 ms against 8 ms).
+ * walking the sort index finds the page sooner, as it stops after pageSize matches.
  */
 const MAX_SORTED_MATCHES = 200;
 
@@ -41,8 +41,8 @@ function trigrams(key: string): string[] {
 /**
  * The owner's events whose name_key contains key, through the trigram index (SQLite, key of 3+
  * characters: a trigram needs 3): how many, and a subquery of their seqs. Undefined when so many
- * names share its trigrams that the scan is cheaper. MATCH narrows to names holding all the
- * query's trigrams in a row; instr keeps exactly those containing key, as the scan does.
+ * names share its trigrams that the walk is cheaper. MATCH narrows to names holding all the
+ * query's trigrams in a row; instr keeps exactly those containing key, as the walk does.
  */
 async function indexedMatches(
   db: Db,
@@ -82,19 +82,19 @@ export async function listEvents(
   const key = q.toLowerCase();
   const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
 
-  // The scan walks the owner's index (it carries name_key) and checks every name. On SQLite instr
-  // is exact without escaping, and faster than LIKE where a page walks the sort index (100,000
-  // events: 15 against 23 ms); on PostgreSQL, LIKE can use the pg_trgm index of migration 002.
-  let scan = db.selectFrom('events').where('owner_id', '=', ownerId);
+  // The walk goes through the owner's index (it carries name_key) and checks every name. On SQLite instr
+  // is exact without escaping, and faster than LIKE where a page walks the sort index; on
+  // PostgreSQL, LIKE can use the pg_trgm index of migration 002.
+  let walk = db.selectFrom('events').where('owner_id', '=', ownerId);
   if (key !== '') {
-    scan = scan.where(
+    walk = walk.where(
       sqlite ? sql<boolean>`instr(name_key, ${key}) > 0` : sql<boolean>`name_key like ${likePattern(key)} escape '\\'`,
     );
   }
   const matches = sqlite && key !== '' ? await indexedMatches(db, ownerId, key) : undefined;
 
   let total: number;
-  let pageQuery = scan;
+  let pageQuery = walk;
   if (matches) {
     total = matches.total;
     // The seqs already belong to the owner; filtering on owner_id here would lead SQLite to walk
@@ -103,7 +103,7 @@ export async function listEvents(
       pageQuery = db.selectFrom('events').where(sql<boolean>`seq in (${matches.seqs})`);
     }
   } else {
-    const counted = await scan.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+    const counted = await walk.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
     total = Number(counted.n);
   }
   // Counted first, so a search with no match (or a page past the end) skips the page query, which

@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import { ErrorCode } from '../../shared/error-codes.js';
-import { AppError } from '../errors.js';
-import { canonicalId, type Db } from './common.js';
-import { batchTimes, scanTicketRows } from './event-tickets.js';
-import { findOwnedEventRow } from './find-event.js';
-import { ticketStatus } from './mappers.js';
+import { ErrorCode } from '../../../shared/error-codes.js';
+import type { Db } from '../../db/database.js';
+import { AppError } from '../../errors.js';
+import { canonicalId } from '../common.js';
+import { getOwnedEventRow } from '../events/get-event.js';
+import { batchTimes, ticketRowPages } from './ticket-pages.js';
+import { ticketStatus } from './to-ticket.js';
 
 export const CSV_COLUMNS = ['ticket_id', 'status', 'created_at', 'redeemed_at'] as const;
 
@@ -38,7 +39,7 @@ export async function exportTickets(
   eventId: string,
   query: { status?: 'ok' | 'redeemed' | 'all'; batch?: string },
 ): Promise<TicketExport> {
-  const event = await findOwnedEventRow(db, ownerId, eventId);
+  const event = await getOwnedEventRow(db, ownerId, eventId);
   const status = query.status ?? 'ok';
   const batchId = query.batch ? canonicalId(query.batch) : undefined;
   let batchSeq: number | undefined;
@@ -62,7 +63,7 @@ export async function exportTickets(
   async function* chunks() {
     yield stringify([[...CSV_COLUMNS]], csvOptions);
     const times = await batchTimes(db, event.seq);
-    for await (const rows of scanTicketRows(db, { eventId: event.id, eventSeq: event.seq, status, batchSeq })) {
+    for await (const rows of ticketRowPages(db, { eventId: event.id, eventSeq: event.seq, status, batchSeq })) {
       yield stringify(
         rows.map((r) => [r.id, ticketStatus(r.redeemed_at), times.get(Number(r.batch_seq)) ?? '', r.redeemed_at ?? '']),
         csvOptions,

@@ -9,11 +9,11 @@ const INDEX_SPAN = 2 ** INDEX_BITS;
  * ascending order, `chunkSize` at a time.
  *
  * Why sorted: the tickets table's unique index on the id is a B-tree; inserting random ids
- * scatters writes over all of it, while ascending ids fill it in one sweep. Measured on SQLite
- * with 1,000,000 tickets: 12.0 s unsorted, 4.6 s sorted in runs of 50,000, 2.7 s sorted whole.
- * Sorting a million id strings costs seconds, so the ids are generated as bytes in one buffer
- * and ordered by a numeric key (their first 33 bits and their position, packed into one float64,
- * sorted as a Float64Array): 16 + 8 bytes an id, and only the current chunk exists as strings.
+ * scatters writes over all of it, while ascending ids fill it in one sweep (figures in
+ * docs/performance-history.md, "Creation"). Sorting a million id strings costs seconds, so the
+ * ids are generated as bytes in one buffer and ordered by a numeric key (their first 33 bits and
+ * their position, packed into one float64, sorted as a Float64Array): 16 + 8 bytes an id, and
+ * only the current chunk exists as strings.
  * Ids whose first 33 bits tie come out in generation order, which costs nothing but order.
  */
 export function* sortedTicketIds(count: number, chunkSize: number): Generator<string[]> {

@@ -1,10 +1,14 @@
 import type { Selectable } from 'kysely';
-import type { Event } from '../../shared/schemas.js';
-import type { EventsTable } from '../db/schema.js';
-import type { Db } from './common.js';
-import { toEvent } from './mappers.js';
+import type { Event } from '../../../shared/schemas.js';
+import type { Db } from '../../db/database.js';
+import type { EventsTable } from '../../db/schema.js';
+import { toEvent } from './to-event.js';
 
-/** Rows each event's redeemed count is spread over (see the migration for why). */
+/**
+ * Rows each event's redeemed count is spread over: a redemption bumps a random one, so on
+ * PostgreSQL concurrent redemptions of one event rarely wait for the same row lock (see
+ * docs/architecture.md). A read sums the slots: a fixed number of rows, O(1).
+ */
 export const COUNTER_SLOTS = 16;
 
 /** Creates the counter rows of a new event, all at zero. */

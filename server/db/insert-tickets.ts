@@ -1,5 +1,5 @@
 import { CompiledQuery } from 'kysely';
-import type { Db } from './common.js';
+import type { Db } from './database.js';
 import { sortedTicketIds } from './ticket-ids.js';
 
 /** Rows per INSERT statement: 3 bound values a row stays far below SQLite's variable limit. */
@@ -23,7 +23,7 @@ export async function insertTickets(
   options: InsertTicketsOptions = {},
 ): Promise<void> {
   // Build the full-chunk INSERT once per call and only swap its parameters: a million tickets
-  // then cost 200 parameter arrays instead of 200 query trees of 15,000 nodes each.
+  // then cost one parameter array per chunk instead of one query tree per chunk.
   let fullChunkSql: string | undefined;
   const insertChunk = async (ids: string[]) => {
     if (ids.length === TICKET_CHUNK) {

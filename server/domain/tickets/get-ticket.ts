@@ -1,8 +1,9 @@
-import { ErrorCode } from '../../shared/error-codes.js';
-import type { OwnerTicket, Ticket } from '../../shared/schemas.js';
-import { AppError } from '../errors.js';
-import { canonicalId, type Db } from './common.js';
-import { toTicket } from './mappers.js';
+import { ErrorCode } from '../../../shared/error-codes.js';
+import type { OwnerTicket, Ticket } from '../../../shared/schemas.js';
+import type { Db } from '../../db/database.js';
+import { AppError } from '../../errors.js';
+import { canonicalId } from '../common.js';
+import { toTicket } from './to-ticket.js';
 
 function ticketQuery(db: Db, ticketId: string) {
   return db

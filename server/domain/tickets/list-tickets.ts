@@ -1,8 +1,8 @@
-import type { TicketList, TicketStatus } from '../../shared/schemas.js';
-import { AppError } from '../errors.js';
-import type { Db } from './common.js';
-import { batchTimes, type TicketPosition, ticketPage } from './event-tickets.js';
-import { findOwnedEventRow } from './find-event.js';
+import type { TicketList, TicketStatus } from '../../../shared/schemas.js';
+import type { Db } from '../../db/database.js';
+import { AppError } from '../../errors.js';
+import { getOwnedEventRow } from '../events/get-event.js';
+import { batchTimes, type TicketPosition, ticketPage } from './ticket-pages.js';
 
 /** Cursors are opaque to clients: the position of the last ticket seen, base64url-encoded. */
 export function encodeCursor(position: TicketPosition): string {
@@ -27,11 +27,11 @@ export async function listTickets(
 ): Promise<TicketList> {
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const limit = query.limit ?? 50;
-  const event = await findOwnedEventRow(db, ownerId, eventId);
+  const event = await getOwnedEventRow(db, ownerId, eventId);
   const times = await batchTimes(db, event.seq);
   // One row more than asked tells whether a next page exists, so the last page has no cursor.
-  const scan = { eventId: event.id, eventSeq: event.seq, status: query.status ?? 'all' } as const;
-  const page = await ticketPage(db, scan, times, after, limit + 1);
+  const filter = { eventId: event.id, eventSeq: event.seq, status: query.status ?? 'all' } as const;
+  const page = await ticketPage(db, filter, times, after, limit + 1);
   const last = page.positions[limit - 1];
   return {
     items: page.tickets.slice(0, limit),

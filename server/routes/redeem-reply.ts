@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ErrorCode } from '../../../shared/error-codes.js';
-import { AlreadyRedeemedProblem, type Ticket, TicketIdParams, TicketResponse } from '../../../shared/schemas.js';
-import { AppError, problemBody } from '../../errors.js';
-import { problems } from '../responses.js';
+import { ErrorCode } from '../../shared/error-codes.js';
+import { AlreadyRedeemedProblem, type Ticket, TicketIdParams, TicketResponse } from '../../shared/schemas.js';
+import type { Redeemer } from '../domain/redemption/redeemer.js';
+import { AppError, problemBody } from '../errors.js';
+import { problems } from './responses.js';
 
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
@@ -43,9 +44,18 @@ export function isPrefetch(request: FastifyRequest): boolean {
   return /prefetch|prerender/i.test(purpose);
 }
 
+/** A redeem request as both redeem routes validate it (redeemRouteSchema). */
+export interface RedeemRequest {
+  params: { ticketId: string };
+  headers: { 'idempotency-key'?: string };
+}
+
 /** Runs a redemption and answers 200 / 410 / 404 exactly as the contract says (routes add `noStore`). */
-export async function sendRedeemResult(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-  const { ticketId } = request.params as { ticketId: string };
+export async function sendRedeemResult(
+  redeemer: Redeemer,
+  request: FastifyRequest & RedeemRequest,
+  reply: FastifyReply,
+) {
   if (isPrefetch(request)) {
     throw new AppError(
       ErrorCode.validationFailed,
@@ -53,8 +63,10 @@ export async function sendRedeemResult(app: FastifyInstance, request: FastifyReq
       'Prefetch requests never redeem a ticket: open the link to redeem it.',
     );
   }
-  const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
-  const result = await app.redeemer.redeem({ ticketId, idempotencyKey });
+  const result = await redeemer.redeem({
+    ticketId: request.params.ticketId,
+    idempotencyKey: request.headers['idempotency-key'],
+  });
   switch (result.outcome) {
     case 'redeemed':
     case 'replayed':
@@ -73,8 +85,8 @@ export function unknownTicket(): AppError {
 
 /**
  * The 410 problem of a redeemed ticket: its first redemption and the refused scans since, as the
- * contract has it and no more. It is the answer of a duplicate storm, so it stays small (it once
- * carried the ticket as well: 450 bytes against the 200's 204).
+ * contract has it and no more. It is the answer of a duplicate storm, so it stays small (no copy
+ * of the ticket).
  */
 export function sendAlreadyRedeemed(reply: FastifyReply, ticket: Ticket, duplicateScans: number) {
   return reply

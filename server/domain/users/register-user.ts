@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode } from '../../shared/error-codes.js';
-import type { User } from '../../shared/schemas.js';
-import { AppError } from '../errors.js';
-import { type Db, nowIso } from './common.js';
+import { ErrorCode } from '../../../shared/error-codes.js';
+import type { User } from '../../../shared/schemas.js';
+import type { Db } from '../../db/database.js';
+import { AppError } from '../../errors.js';
+import { nowIso } from '../common.js';
 import { hashPassword } from './passwords.js';
 
 /** Normalises a username for uniqueness: trimmed, case-insensitive. */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { CreateEventBody, Event } from '../../shared/schemas.js';
-import type { Database } from '../db/schema.js';
-import { AppError } from '../errors.js';
-import { nowIso } from './common.js';
+import type { CreateEventBody, Event } from '../../../shared/schemas.js';
+import { type InsertTicketsOptions, insertTickets } from '../../db/insert-tickets.js';
+import type { Database } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { nowIso } from '../common.js';
 import { createCounters } from './event-counters.js';
-import { type InsertTicketsOptions, insertTickets } from './insert-tickets.js';
-import { toEvent } from './mappers.js';
+import { toEvent } from './to-event.js';
 
 /** Trims an event name and checks it is still 1–200 characters, on one line and without control characters. */
 export function normaliseEventName(name: string): string {

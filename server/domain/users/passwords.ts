@@ -1,6 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
-// scrypt with N=2^15, r=8, p=1 (32 MiB, ~60 ms on this machine): OWASP's recommended floor.
+// scrypt with N=2^15, r=8, p=1 (32 MiB of memory a hash): OWASP's recommended floor.
 const N = 32768;
 const r = 8;
 const p = 1;

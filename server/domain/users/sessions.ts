@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { User } from '../../shared/schemas.js';
-import { type Db, nowIso } from './common.js';
-import { toUser } from './mappers.js';
+import type { User } from '../../../shared/schemas.js';
+import type { Db } from '../../db/database.js';
+import { nowIso } from '../common.js';
+import { toUser } from './to-user.js';
 
 export interface Session {
   token: string;
@@ -51,7 +52,7 @@ export async function findSession(db: Db, token: string): Promise<ResolvedSessio
   return { tokenHash, user: toUser(row), expiresAt: row.expires_at };
 }
 
-/** Revokes a session at once; also sweeps expired sessions of the same user. */
+/** Revokes a session at once (sign-out); expired sessions are swept by purgeExpiredSessions. */
 export async function revokeSession(db: Db, tokenHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
 }

@@ -1,10 +1,10 @@
-import { ErrorCode } from '../../shared/error-codes.js';
-import type { User } from '../../shared/schemas.js';
-import { AppError } from '../errors.js';
-import type { Db } from './common.js';
-import { toUser } from './mappers.js';
+import { ErrorCode } from '../../../shared/error-codes.js';
+import type { User } from '../../../shared/schemas.js';
+import type { Db } from '../../db/database.js';
+import { AppError } from '../../errors.js';
 import { decoyHash, verifyPassword } from './passwords.js';
 import { usernameKey } from './register-user.js';
+import { toUser } from './to-user.js';
 
 /** Checks credentials; unknown user and wrong password give the same error after the same work. */
 export async function loginUser(db: Db, input: { username: string; password: string }): Promise<User> {

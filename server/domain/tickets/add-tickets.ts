@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Batch } from '../../shared/schemas.js';
-import type { Database } from '../db/schema.js';
-import { nowIso } from './common.js';
-import { findOwnedEventRow } from './find-event.js';
-import { type InsertTicketsOptions, insertTickets } from './insert-tickets.js';
+import type { Batch } from '../../../shared/schemas.js';
+import { type InsertTicketsOptions, insertTickets } from '../../db/insert-tickets.js';
+import type { Database } from '../../db/schema.js';
+import { nowIso } from '../common.js';
+import { getOwnedEventRow } from '../events/get-event.js';
 
 /** Adds a batch of tickets to an owned event atomically and bumps its additional-tickets total. */
 export async function addTickets(
@@ -14,7 +14,7 @@ export async function addTickets(
   count: number,
   options: InsertTicketsOptions = {},
 ): Promise<{ batch: Batch; eventId: string }> {
-  const event = await findOwnedEventRow(db, ownerId, eventId);
+  const event = await getOwnedEventRow(db, ownerId, eventId);
   const batch: Batch = { id: randomUUID(), count, createdAt: nowIso() };
   await db.transaction().execute(async (trx) => {
     const inserted = await trx

@@ -1,0 +1,185 @@
+import type { Kysely, Transaction } from 'kysely';
+import { precompile } from '../../db/precompile.js';
+import type { Database } from '../../db/schema.js';
+import { canonicalId, nowIso } from '../common.js';
+import { COUNTER_SLOTS } from '../events/event-counters.js';
+import { findTicket } from '../tickets/get-ticket.js';
+import { KnownRedeemed, redeemedTicket, TicketContexts } from './process-caches.js';
+import type { LoggedOutcome, Redeemer, RedeemInput, RedeemResult } from './redeemer.js';
+
+interface Pending {
+  input: RedeemInput;
+  resolve: (result: RedeemResult) => void;
+  reject: (error: unknown) => void;
+}
+
+interface WonRow {
+  event_seq: number;
+  batch_seq: number;
+}
+
+interface DuplicateRow extends WonRow {
+  redeemed_at: string;
+  duplicate_scans: number;
+}
+
+/** The statements of a scan, compiled once per redeemer (see precompile.ts). */
+function compileStatements(db: Kysely<Database>) {
+  return {
+    /** The decision: only a ticket that is still ok becomes redeemed. */
+    win: precompile<{ id: string; at: string; key: string | null }>(['id', 'at', 'key'], (p) =>
+      db
+        .updateTable('tickets')
+        .set({ redeemed_at: p.at, redeem_key: p.key })
+        .where('id', '=', p.id)
+        .where('redeemed_at', 'is', null)
+        .returning(['event_seq', 'batch_seq']),
+    ),
+    /** A refused scan of a redeemed ticket, counted atomically. */
+    duplicate: precompile<{ id: string }>(['id'], (p) =>
+      db
+        .updateTable('tickets')
+        .set((eb) => ({ duplicate_scans: eb('duplicate_scans', '+', 1) }))
+        .where('id', '=', p.id)
+        .where('redeemed_at', 'is not', null)
+        .returning(['event_seq', 'batch_seq', 'redeemed_at', 'duplicate_scans']),
+    ),
+    /** The same, except for a retry carrying the key of the winning request (a replay). */
+    duplicateUnlessKey: precompile<{ id: string; key: string }>(['id', 'key'], (p) =>
+      db
+        .updateTable('tickets')
+        .set((eb) => ({ duplicate_scans: eb('duplicate_scans', '+', 1) }))
+        .where('id', '=', p.id)
+        .where('redeemed_at', 'is not', null)
+        .where((eb) => eb.or([eb('redeem_key', 'is', null), eb('redeem_key', '!=', p.key)]))
+        .returning(['event_seq', 'batch_seq', 'redeemed_at', 'duplicate_scans']),
+    ),
+    /** One redemption counted on a slot of the event's counter. */
+    count: precompile<{ eventSeq: number; slot: number }>(['eventSeq', 'slot'], (p) =>
+      db
+        .updateTable('event_counters')
+        .set((eb) => ({ redeemed: eb('redeemed', '+', 1) }))
+        .where('event_seq', '=', p.eventSeq)
+        .where('slot', '=', p.slot),
+    ),
+    /** One row of the attempt log (append-only). */
+    log: precompile<{ id: string; eventId: string | null; outcome: LoggedOutcome; at: string }>(
+      ['id', 'eventId', 'outcome', 'at'],
+      (p) =>
+        db
+          .insertInto('redemption_attempts')
+          .values({ ticket_id: p.id, event_id: p.eventId, outcome: p.outcome, attempted_at: p.at }),
+    ),
+  };
+}
+
+/**
+ * SQLite, where one connection writes at a time: group commit. Scans that arrive while a
+ * transaction runs are decided together in the next one, each exactly as if alone, and all are
+ * answered only after that transaction commits; the per-commit work (and with SQLITE_SYNC=full,
+ * the fsync) is shared by the group.
+ *
+ * The rule, per scan: one conditional UPDATE (only a ticket still ok becomes redeemed) decides.
+ * The winner bumps a random slot of its event's counter; a refused scan bumps the ticket's
+ * duplicate count with a second conditional UPDATE; every scan is logged. A retry carrying the
+ * winning scan's idempotency key is a replay, not a duplicate.
+ */
+export class SqliteRedeemer implements Redeemer {
+  private readonly sql: ReturnType<typeof compileStatements>;
+  private readonly known = new KnownRedeemed();
+  private readonly contexts = new TicketContexts();
+  private queue: Pending[] = [];
+  private running = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly maxBatch = 256,
+  ) {
+    this.sql = compileStatements(db);
+  }
+
+  redeem(input: RedeemInput): Promise<RedeemResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ input, resolve, reject });
+      if (!this.running) {
+        this.running = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.queue.splice(0, this.maxBatch);
+      try {
+        const results = await this.db.transaction().execute(async (trx) => {
+          const out: RedeemResult[] = [];
+          for (const item of group) out.push(await this.decide(trx, item.input));
+          return out;
+        });
+        for (const [i, item] of group.entries()) item.resolve(results[i] as RedeemResult);
+      } catch {
+        // Nothing of the group was committed: decide each scan in a transaction of its own, so
+        // one failure cannot fail its neighbours.
+        for (const item of group) {
+          await this.db
+            .transaction()
+            .execute((trx) => this.decide(trx, item.input))
+            .then(item.resolve, item.reject);
+        }
+      }
+    }
+    this.running = false;
+  }
+
+  /** Decides one scan inside the group's transaction. */
+  private async decide(trx: Transaction<Database>, input: RedeemInput): Promise<RedeemResult> {
+    const id = canonicalId(input.ticketId);
+    const key = input.idempotencyKey ?? null;
+    const at = nowIso();
+    const log = (outcome: LoggedOutcome, eventId: string | null) =>
+      trx.executeQuery(this.sql.log({ id, eventId, outcome, at }));
+
+    if (!this.known.has(id)) {
+      const [won] = (await trx.executeQuery<WonRow>(this.sql.win({ id, at, key }))).rows;
+      if (won) return this.won(trx, id, at, won, log);
+    }
+
+    // Already redeemed: a duplicate unless this is a retry carrying the winning request's key.
+    const refuse = key === null ? this.sql.duplicate({ id }) : this.sql.duplicateUnlessKey({ id, key });
+    const [duplicate] = (await trx.executeQuery<DuplicateRow>(refuse)).rows;
+    if (duplicate) {
+      this.known.add(id);
+      const context = await this.contexts.get(trx, duplicate.event_seq, Number(duplicate.batch_seq));
+      await log('duplicate', context.eventId);
+      const ticket = redeemedTicket(id, context, duplicate.redeemed_at);
+      return { outcome: 'duplicate', ticket, duplicateScans: Number(duplicate.duplicate_scans) };
+    }
+    // Known as redeemed, yet not: the transaction that redeemed it was rolled back (a failed
+    // group). Forget it and decide it as a first scan.
+    if (this.known.delete(id)) {
+      const [won] = (await trx.executeQuery<WonRow>(this.sql.win({ id, at, key }))).rows;
+      if (won) return this.won(trx, id, at, won, log);
+    }
+
+    const found = await findTicket(trx, id);
+    await log(found ? 'replayed' : 'unknown', found?.ticket.eventId ?? null);
+    return found ? { outcome: 'replayed', ticket: found.ticket } : { outcome: 'unknown' };
+  }
+
+  /** The winning scan: counted on a random slot of the event's counter, and logged. */
+  private async won(
+    trx: Transaction<Database>,
+    id: string,
+    at: string,
+    won: WonRow,
+    log: (outcome: LoggedOutcome, eventId: string) => Promise<unknown>,
+  ): Promise<RedeemResult> {
+    const slot = Math.floor(Math.random() * COUNTER_SLOTS);
+    await trx.executeQuery(this.sql.count({ eventSeq: won.event_seq, slot }));
+    const context = await this.contexts.get(trx, won.event_seq, Number(won.batch_seq));
+    await log('redeemed', context.eventId);
+    this.known.add(id);
+    return { outcome: 'redeemed', ticket: redeemedTicket(id, context, at) };
+  }
+}
