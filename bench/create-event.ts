@@ -11,11 +11,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openStore } from '../server/db/database.js';
+import { TICKET_CHUNK } from '../server/db/insert-tickets.js';
 import { migrateToLatest } from '../server/db/migrate.js';
-import { createEvent } from '../server/domain/create-event.js';
-import { COUNTER_SLOTS } from '../server/domain/event-counters.js';
-import { TICKET_CHUNK } from '../server/domain/insert-tickets.js';
-import { sortedTicketIds } from '../server/domain/ticket-ids.js';
+import { sortedTicketIds } from '../server/db/ticket-ids.js';
+import { createEvent } from '../server/domain/events/create-event.js';
+import { COUNTER_SLOTS } from '../server/domain/events/event-counters.js';
 import { median } from './lib.js';
 
 /** The pragmas the server sets, read back from a store opened by the server's own openStore. */

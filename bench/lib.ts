@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { COUNTER_SLOTS } from '../server/domain/event-counters.js';
+import { COUNTER_SLOTS } from '../server/domain/events/event-counters.js';
 import { freshPostgres } from '../test/databases.js';
 import { freePort } from '../test/processes.js';
 

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../server/db/database.js';
 import { migrateToLatest } from '../server/db/migrate.js';
-import { listEvents } from '../server/domain/list-events.js';
+import { listEvents } from '../server/domain/events/list-events.js';
 import { f, n0, percentile, seedEvents } from './lib.js';
 
 const arg = (name: string, fallback: number) => {
@@ -20,7 +20,7 @@ const arg = (name: string, fallback: number) => {
 const EVENTS = arg('events', 100_000);
 const SAMPLES = arg('samples', 200);
 const WARMUP = 10;
-// Common (10%), rare (one event, as bench/run.ts picks it), in 23% of names, two letters, no
+// Common (10%), rare (one event, as bench/at-scale.ts picks it), in 23% of names, two letters, no
 // match, and two with matches spread over the table (every 8th and every 80th event).
 const QUERIES = ['jazz', `${Math.floor(EVENTS / 2) + 7}`, 'night', 'ja', 'x', 'royal', 'summer jazz'];
 

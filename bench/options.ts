@@ -1,0 +1,148 @@
+/**
+ * What `npm run bench` was asked to do (argv and environment), the sizes of each part, the targets
+ * the report judges against, and the clock that keeps the whole run within its time budget.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { type Proc, root } from './lib.js';
+
+export type Part = 'rush' | 'create' | 'scale';
+
+export interface Sizes {
+  rushTickets: number;
+  pgRushTickets: number;
+  rushRounds: number;
+  roundMaxSeconds: number;
+  warmupTickets: number;
+  createTickets: number;
+  createRuns: number;
+  exportTickets: number;
+  exportRuns: number;
+  events: number;
+  readSamples: number;
+  readRuns: number;
+  walkMaxSeconds: number;
+}
+
+const quickSizes: Sizes = {
+  rushTickets: 20_000,
+  pgRushTickets: 5_000,
+  rushRounds: 1,
+  roundMaxSeconds: 60,
+  warmupTickets: 1_000,
+  createTickets: 100_000,
+  createRuns: 1,
+  exportTickets: 100_000,
+  exportRuns: 1,
+  events: 10_000,
+  readSamples: 200,
+  readRuns: 1,
+  walkMaxSeconds: 20,
+};
+
+const fullSizes: Sizes = {
+  rushTickets: 200_000,
+  pgRushTickets: 60_000,
+  rushRounds: 5,
+  roundMaxSeconds: 180,
+  warmupTickets: 5_000,
+  createTickets: 1_000_000,
+  createRuns: 3,
+  exportTickets: 1_000_000,
+  exportRuns: 3,
+  events: 100_000,
+  readSamples: 200,
+  readRuns: 3,
+  walkMaxSeconds: 90,
+};
+
+export const CONNECTIONS = 64;
+export const DUPLICATE_TICKETS = 100;
+/** The deep page starts after this share of the event's tickets (900,000 of 1,000,000). */
+export const DEEP_SHARE = 0.9;
+export const PAGE_LIMIT = 500;
+export const SEARCH_COMMON = 'jazz';
+
+export const targets = {
+  rushRatio: 0.5,
+  duplicateRatio: 1,
+  createSeconds: 5,
+  createRatio: 2,
+  csvSeconds: 5,
+  csvRssMb: 200,
+  p95Ms: 20,
+};
+
+export interface Options {
+  quick: boolean;
+  /** The parts named by `--only`, or undefined for all of them. */
+  only?: string[];
+  /** Where PostgreSQL databases are created, or undefined to leave PostgreSQL out. */
+  pgUrl?: string;
+  /** The markdown report's path. */
+  out: string;
+  sizes: Sizes;
+  /**
+   * The whole run must end within 15 minutes (2 for --quick) even on a loaded machine: past this
+   * many minutes, repeats beyond the first are skipped and PostgreSQL configurations not yet
+   * started are left out (and the report says so).
+   */
+  softDeadlineMin: number;
+}
+
+/** Reads the command line (--quick, --only rush,create,scale, --out <file>, --no-pg) and the environment. */
+export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
+  const quick = argv.includes('--quick');
+  const optionValue = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const only = optionValue('--only')?.split(',');
+  const outArg = optionValue('--out');
+  // A partial or quick run must not overwrite the real figures in docs/.
+  const out = outArg
+    ? path.resolve(outArg)
+    : quick || only
+      ? path.join(os.tmpdir(), 'admit-performance.md')
+      : path.join(root, 'docs', 'performance.md');
+  return {
+    quick,
+    only,
+    pgUrl: argv.includes('--no-pg') ? undefined : (env.ADMIT_BENCH_PG_URL ?? env.ADMIT_TEST_PG_URL),
+    out,
+    sizes: quick ? quickSizes : fullSizes,
+    softDeadlineMin: quick ? 1.5 : 12.5,
+  };
+}
+
+/** Whether this run includes `part`. */
+export function wants(options: Options, part: Part): boolean {
+  return !options.only || options.only.includes(part);
+}
+
+export interface Clock {
+  /** Minutes since the run started. */
+  minutes: () => number;
+  /** Whether the run has used its time budget. */
+  late: () => boolean;
+  /** Prints a progress line stamped with the seconds since the start. */
+  log: (message: string) => void;
+}
+
+/** Starts the run's clock now. */
+export function startClock(softDeadlineMin: number): Clock {
+  const started = Date.now();
+  const minutes = () => (Date.now() - started) / 60_000;
+  return {
+    minutes,
+    late: () => minutes() > softDeadlineMin,
+    log: (message) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`),
+  };
+}
+
+/** What every part is given: the options, the clock, and the processes to kill on Ctrl-C. */
+export interface Bench {
+  options: Options;
+  clock: Clock;
+  running: Set<Proc>;
+}

@@ -1,0 +1,177 @@
+/**
+ * The verdicts of `npm run bench`: one row per measure with the same run's reference and the
+ * target, printed as a text table and rendered in the markdown report.
+ */
+import { f, median, n0 } from './lib.js';
+import { CONNECTIONS, DUPLICATE_TICKETS, type Options, PAGE_LIMIT, SEARCH_COMMON, targets } from './options.js';
+import type { Load, Results } from './results.js';
+
+export type Verdict = 'PASS' | 'MISS' | 'FAIL' | '';
+export interface Row {
+  measure: string;
+  admit: string;
+  reference: string;
+  ratio: string;
+  target: string;
+  verdict: Verdict;
+}
+
+const verdict = (ok: boolean): Verdict => (ok ? 'PASS' : 'MISS');
+
+/** The table's rows: door rush and duplicate storm per configuration, creation, export, reads, then errors. */
+export function buildRows(results: Results, { sizes }: Options): Row[] {
+  const out: Row[] = [];
+  for (const r of results.rush) {
+    const okPerSec = median(r.rounds.map((x) => x.admit.okPerSec));
+    const bareRps = median(r.rounds.map((x) => x.bare.rps));
+    // Each round pairs Admit with the bare route seconds apart; the median of the paired ratios
+    // cancels most of the drift of a busy machine.
+    const ratio = median(r.rounds.map((x) => x.admit.okPerSec / x.bare.rps));
+    const ok = r.rounds.reduce((s, x) => s + x.admit.ok, 0);
+    const non2xx = r.rounds.reduce((s, x) => s + x.admit.non2xx, 0);
+    const errors = r.rounds.reduce((s, x) => s + x.admit.errors, 0);
+    out.push({
+      measure: `Door rush, ${r.label}: redeems/s (${r.used === r.tickets ? '' : `${n0(r.used)} of `}${n0(r.tickets)} tickets, ${CONNECTIONS} conns)`,
+      admit: n0(okPerSec),
+      reference: `bare route ${n0(bareRps)} req/s`,
+      ratio: `${f(ratio * 100, 0)}%`,
+      target: r.store === 'sqlite' ? `≥ ${targets.rushRatio * 100}% of bare` : 'report',
+      verdict: r.store === 'sqlite' ? verdict(ratio >= targets.rushRatio) : '',
+    });
+    out.push({
+      measure: `Door rush, ${r.label}: p50 / p99 latency`,
+      admit: `${f(median(r.rounds.map((x) => x.admit.p50)), 0)} / ${f(median(r.rounds.map((x) => x.admit.p99)), 0)} ms`,
+      reference: `bare ${f(median(r.rounds.map((x) => x.bare.p50)), 0)} / ${f(median(r.rounds.map((x) => x.bare.p99)), 0)} ms`,
+      ratio: '',
+      target: '',
+      verdict: '',
+    });
+    out.push({
+      measure: `Door rush, ${r.label}: non-2xx / errors; event's redeemedTickets = 200s`,
+      admit: `${n0(non2xx)} / ${n0(errors)}; ${n0(r.redeemedTickets)} = ${n0(ok)}`,
+      reference: `${n0(r.used)} distinct tickets sent`,
+      ratio: '',
+      target: '0 non-2xx, counts equal',
+      verdict: non2xx === 0 && errors === 0 && r.redeemedTickets === ok && ok === r.used ? 'PASS' : 'FAIL',
+    });
+    const dup = median(r.rounds.map((x) => x.duplicate.status410 / x.duplicate.seconds));
+    const dupRatio = median(r.rounds.map((x) => x.duplicate.status410 / x.duplicate.seconds / x.admit.okPerSec));
+    const dupOther = r.rounds.reduce((s, x) => s + x.duplicate.requests - x.duplicate.status410, 0);
+    const bareRounds = r.rounds.filter((x) => x.bare410);
+    const bare410Ratio = bareRounds.length
+      ? median(bareRounds.map((x) => (x.bare410 as Load).rps / x.bare.rps))
+      : undefined;
+    out.push({
+      measure: `Duplicate storm, ${r.label}: 410s/s (${DUPLICATE_TICKETS} redeemed tickets)`,
+      admit: `${n0(dup)}${dupOther ? ` (${n0(dupOther)} not 410)` : ''}`,
+      reference: `first scans ${n0(okPerSec)} 200s/s${bare410Ratio === undefined ? '' : `; bare route with the 410 body: ${f(bare410Ratio, 2)}× its 200 rate`}`,
+      // Rounded down, so a ratio shown as 1.00× really is at least 1.
+      ratio: `${f(Math.floor(dupRatio * 100) / 100, 2)}×`,
+      target: '≥ 1× first scans',
+      verdict: verdict(dupRatio >= targets.duplicateRatio && dupOther === 0),
+    });
+  }
+  const c = results.creation;
+  if (c) {
+    const admit = median(c.adminMs) / 1000;
+    const raw = median(c.rawMs) / 1000;
+    out.push({
+      measure: `Creation: ${n0(c.tickets)} tickets, seconds (rows/s)`,
+      admit: `${f(admit, 2)} s (${n0(c.tickets / admit)}/s)`,
+      reference: `raw insert ${f(raw, 2)} s (${n0(c.tickets / raw)}/s)`,
+      ratio: `${f(admit / raw, 2)}×`,
+      target: `≤ ${targets.createSeconds} s and ≤ ${targets.createRatio}× raw`,
+      verdict: verdict(admit <= targets.createSeconds && admit / raw <= targets.createRatio),
+    });
+  }
+  const s = results.scale;
+  if (s) {
+    const seconds = median(s.csv.map((d) => d.ms)) / 1000;
+    const mbps = median(s.csv.map((d) => d.bytes / 1e6 / (d.ms / 1000)));
+    const peak = Math.max(...s.csv.map((d) => d.peakRssMb));
+    const before = s.csv[0]?.rssBeforeMb ?? Number.NaN;
+    out.push({
+      measure: `Export: CSV of ${n0(s.tickets)} tickets (${f((s.csv[0]?.bytes ?? 0) / 1e6)} MB)`,
+      admit: `${f(seconds, 2)} s, ${f(mbps)} MB/s`,
+      reference: '',
+      ratio: '',
+      target: `≤ ${targets.csvSeconds} s`,
+      verdict: verdict(seconds <= targets.csvSeconds),
+    });
+    out.push({
+      measure: 'Export: server RSS before / peak during download',
+      admit: `${f(before, 0)} / ${f(peak, 0)} MB`,
+      reference: '',
+      ratio: '',
+      target: `< ${targets.csvRssMb} MB`,
+      verdict: verdict(peak < targets.csvRssMb),
+    });
+    const p95Row = (measure: string, values: number[], reference = ''): Row => ({
+      measure,
+      admit: `${f(median(values))} ms`,
+      reference,
+      ratio: '',
+      target: `≤ ${targets.p95Ms} ms`,
+      verdict: verdict(median(values) <= targets.p95Ms),
+    });
+    out.push(
+      p95Row(
+        `Reads: event search p95, ${n0(s.events)} events, q=${SEARCH_COMMON}`,
+        s.searchP95,
+        `${n0(s.searchMatches)} matches`,
+      ),
+    );
+    out.push(
+      p95Row(
+        `Reads: event search p95, ${n0(s.events)} events, q=${s.searchRare}`,
+        s.searchRareP95,
+        `${n0(s.searchRareMatches)} match${s.searchRareMatches === 1 ? '' : 'es'}`,
+      ),
+    );
+    out.push(p95Row(`Reads: event status p95, ${n0(s.tickets)}-ticket event`, s.statusP95));
+    out.push(
+      p95Row(
+        `Reads: tickets page p95 after ticket ${n0(s.deepWalk.startsAt)} (limit ${PAGE_LIMIT})`,
+        s.deepP95,
+        `walk ${f(s.deepWalk.ms / s.deepWalk.pages)} ms/page${s.deepWalk.startsAt < s.deepWalk.target ? `; walk stopped by its ${sizes.walkMaxSeconds} s budget before ${n0(s.deepWalk.target)}` : ''}`,
+      ),
+    );
+  }
+  for (const e of results.errors) {
+    out.push({ measure: 'ERROR', admit: e.slice(0, 200), reference: '', ratio: '', target: '', verdict: 'FAIL' });
+  }
+  return out;
+}
+
+/** The rows as a fixed-width text table for the console. */
+export function formatTextTable(table: Row[]): string {
+  const header: Row = {
+    measure: 'Measure',
+    admit: 'Admit',
+    reference: 'Reference (same run)',
+    ratio: 'Ratio',
+    target: 'Target',
+    verdict: '' as Verdict,
+  };
+  const all = [header, ...table];
+  const keys = ['measure', 'admit', 'reference', 'ratio', 'target', 'verdict'] as const;
+  const widths = keys.map((k) => Math.max(...all.map((r) => r[k].length)));
+  return all
+    .map((r, i) => {
+      const line = keys.map((k, j) => r[k].padEnd(widths[j] as number)).join('  ');
+      return i === 0 ? `${line}\n${'-'.repeat(line.length)}` : line;
+    })
+    .join('\n');
+}
+
+/** The run's notes, in the order they arose: door-rush rounds cut short, then PostgreSQL configurations left out. */
+export function listNotes(results: Results, { sizes, softDeadlineMin }: Options): string[] {
+  return [
+    ...results.rush
+      .filter((r) => r.rounds.length < sizes.rushRounds)
+      .map((r) => `${r.label}: ${r.rounds.length} of ${sizes.rushRounds} door-rush rounds run (time budget).`),
+    ...results.pgLeftOut.map(
+      (workers) => `PostgreSQL WORKERS=${workers} was left out: the run had used its ${softDeadlineMin}-minute budget.`,
+    ),
+  ];
+}
