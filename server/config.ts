@@ -1,109 +1,179 @@
-/** Typed, validated configuration of one Admit process. */
-export interface Config {
-  port: number;
-  host: string;
-  databaseUrl: string;
-  sessionTtlSeconds: number;
-  registrationEnabled: boolean;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  sqliteSync: 'normal' | 'full';
-  trustProxy: boolean;
-  databasePoolSize: number;
-  statementTimeoutMs: number;
-  workers: number;
-  webRoot: string | null;
+/**
+ * How one kind of value is read from a trimmed, non-blank variable: the parsed value, or undefined
+ * when it does not fit, in which case the problem reads "<NAME> must be <expected>, got ...".
+ */
+interface Kind<T> {
+  expected: string;
+  parse(value: string): T | undefined;
+  /** The value when the variable is set but blank; without it, blank means unset (the default). */
+  whenBlank?: T;
 }
+
+/** One environment variable: the Config key it fills, its kind, its default and a one-line description. */
+export interface ConfigVariable<K extends string, T> {
+  key: K;
+  kind: Kind<T>;
+  default: T;
+  /** Markdown, shown verbatim in the README's table and as the comment in `.env.example`. */
+  description: string;
+}
+
+/** A whole number from min to max, written in decimal digits only. */
+function integer(min: number, max: number): Kind<number> {
+  return {
+    expected: `a whole number from ${min} to ${max}`,
+    parse: (value) => {
+      const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+      return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
+    },
+  };
+}
+
+const boolean: Kind<boolean> = {
+  expected: 'true or false',
+  parse: (value) => {
+    const v = value.toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    return undefined;
+  },
+};
+
+/** One of the allowed words, case-insensitive; the value is the lower-case word. */
+function oneOf<const T extends string>(allowed: readonly T[]): Kind<T> {
+  return {
+    expected: `one of ${allowed.join(', ')}`,
+    parse: (value) => allowed.find((word) => word === value.toLowerCase()),
+  };
+}
+
+const databaseUrl: Kind<string> = {
+  expected: 'sqlite:<path> or postgres://user@host:5432/database',
+  parse: (value) => (/^sqlite:.+/.test(value) || /^postgres(ql)?:\/\/.+/.test(value) ? value : undefined),
+};
+
+const text: Kind<string> = { expected: 'text', parse: (value) => value };
+
+// WEB_ROOT set but blank is a choice of its own: serve the API only.
+const folderOrNone: Kind<string | null> = { ...text, whenBlank: null };
+
+/** Lets TypeScript check each default against its kind while keeping the key's literal type. */
+function variable<const K extends string, T>(spec: {
+  key: K;
+  kind: Kind<T>;
+  default: NoInfer<T>;
+  description: string;
+}): ConfigVariable<K, T> {
+  return spec;
+}
+
+/** Every configuration variable, described once, in the order the README and `.env.example` list them. */
+export const configVariables = {
+  PORT: variable({
+    key: 'port',
+    kind: integer(0, 65535),
+    default: 3000,
+    description: 'TCP port of the web app and API',
+  }),
+  HOST: variable({
+    key: 'host',
+    kind: text,
+    default: '0.0.0.0',
+    description: 'interface to listen on (`127.0.0.1` for local only)',
+  }),
+  DATABASE_URL: variable({
+    key: 'databaseUrl',
+    kind: databaseUrl,
+    default: 'sqlite:./data/admit.db',
+    description:
+      '`sqlite:<path>` for the embedded database (created and migrated on first start), or `postgres://user:password@host:5432/db` (also `postgresql://`) for PostgreSQL',
+  }),
+  WORKERS: variable({
+    key: 'workers',
+    kind: integer(1, 256),
+    default: 1,
+    description: 'server processes on this host sharing the port; a dead one is restarted',
+  }),
+  DATABASE_POOL_SIZE: variable({
+    key: 'databasePoolSize',
+    kind: integer(1, 1000),
+    default: 10,
+    description: 'PostgreSQL connections per process',
+  }),
+  DATABASE_STATEMENT_TIMEOUT_MS: variable({
+    key: 'statementTimeoutMs',
+    kind: integer(0, 24 * 3600 * 1000),
+    default: 30_000,
+    description: 'PostgreSQL cancels a statement running longer, in milliseconds (0 = no limit)',
+  }),
+  SESSION_TTL_SECONDS: variable({
+    key: 'sessionTtlSeconds',
+    kind: integer(1, 10 * 365 * 24 * 3600),
+    default: 12 * 60 * 60,
+    description: 'lifetime of a session token / cookie, in seconds (43200 = 12 h)',
+  }),
+  REGISTRATION_ENABLED: variable({
+    key: 'registrationEnabled',
+    kind: boolean,
+    default: true,
+    description: '`false` refuses new accounts (403 `registration_disabled`)',
+  }),
+  LOG_LEVEL: variable({
+    key: 'logLevel',
+    kind: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+    description: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`',
+  }),
+  SQLITE_SYNC: variable({
+    key: 'sqliteSync',
+    kind: oneOf(['normal', 'full']),
+    default: 'normal',
+    description:
+      '`normal`: an acknowledged redemption survives a crash of the server process; `full`: also a power loss (an fsync per commit)',
+  }),
+  TRUST_PROXY: variable({
+    key: 'trustProxy',
+    kind: boolean,
+    default: false,
+    description: 'trust `X-Forwarded-*` headers when behind a reverse proxy',
+  }),
+  WEB_ROOT: variable({
+    key: 'webRoot',
+    kind: folderOrNone,
+    default: 'dist/web',
+    description: 'folder of the built web app; empty serves the API only',
+  }),
+};
+
+type Variables = typeof configVariables;
+
+/** Typed, validated configuration of one Admit process. */
+export type Config = { [N in keyof Variables as Variables[N]['key']]: Variables[N]['default'] };
 
 type Env = Record<string, string | undefined>;
 
-const defaults: Config = {
-  port: 3000,
-  host: '0.0.0.0',
-  databaseUrl: 'sqlite:./data/admit.db',
-  sessionTtlSeconds: 12 * 60 * 60,
-  registrationEnabled: true,
-  logLevel: 'info',
-  sqliteSync: 'normal',
-  trustProxy: false,
-  databasePoolSize: 10,
-  statementTimeoutMs: 30_000,
-  workers: 1,
-  webRoot: 'dist/web',
-};
+const variables: [name: string, ConfigVariable<string, unknown>][] = Object.entries(configVariables);
+
+const defaults = Object.fromEntries(variables.map(([, v]) => [v.key, v.default])) as Config;
 
 /** Thrown at boot when the environment cannot be turned into a valid configuration. */
 export class ConfigError extends Error {}
 
-/** Reads one variable; a problem is recorded as a readable line naming the variable. */
-class Reader {
-  readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
-
-  raw(name: string): string | undefined {
-    const v = this.env[name];
-    return v === undefined || v.trim() === '' ? undefined : v.trim();
-  }
-
-  integer(name: string, min: number, max: number): number | undefined {
-    const v = this.raw(name);
-    if (v === undefined) return undefined;
-    const n = /^\d+$/.test(v) ? Number(v) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      this.problems.push(`${name} must be a whole number from ${min} to ${max}, got "${v}"`);
-      return undefined;
-    }
-    return n;
-  }
-
-  boolean(name: string): boolean | undefined {
-    const v = this.raw(name)?.toLowerCase();
-    if (v === undefined) return undefined;
-    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-    if (['0', 'false', 'no', 'off'].includes(v)) return false;
-    this.problems.push(`${name} must be true or false, got "${this.raw(name)}"`);
-    return undefined;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[]): T | undefined {
-    const v = this.raw(name)?.toLowerCase();
-    if (v === undefined) return undefined;
-    if ((allowed as readonly string[]).includes(v)) return v as T;
-    this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${this.raw(name)}"`);
-    return undefined;
-  }
-
-  databaseUrl(name: string): string | undefined {
-    const v = this.raw(name);
-    if (v === undefined) return undefined;
-    if (/^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v)) return v;
-    this.problems.push(`${name} must be sqlite:<path> or postgres://user@host:5432/database, got "${v}"`);
-    return undefined;
-  }
-}
-
-function defined<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 /** Parses and validates the environment once, at boot; throws ConfigError listing every bad variable. */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
-  const r = new Reader(env);
-  const webRoot = env.WEB_ROOT;
-  const fromEnv = defined({
-    port: r.integer('PORT', 0, 65535),
-    host: r.raw('HOST'),
-    databaseUrl: r.databaseUrl('DATABASE_URL'),
-    sessionTtlSeconds: r.integer('SESSION_TTL_SECONDS', 1, 10 * 365 * 24 * 3600),
-    registrationEnabled: r.boolean('REGISTRATION_ENABLED'),
-    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
-    sqliteSync: r.oneOf('SQLITE_SYNC', ['normal', 'full'] as const),
-    trustProxy: r.boolean('TRUST_PROXY'),
-    databasePoolSize: r.integer('DATABASE_POOL_SIZE', 1, 1000),
-    statementTimeoutMs: r.integer('DATABASE_STATEMENT_TIMEOUT_MS', 0, 24 * 3600 * 1000),
-    workers: r.integer('WORKERS', 1, 256),
-  });
-  if (r.problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${r.problems.join('\n  ')}`);
-  // WEB_ROOT set but empty means "serve the API only".
-  const web = webRoot === undefined ? {} : { webRoot: webRoot.trim() === '' ? null : webRoot.trim() };
-  return { ...defaults, ...fromEnv, ...web, ...overrides };
+  const fromEnv: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, { key, kind }] of variables) {
+    const value = env[name]?.trim();
+    if (value === undefined) continue;
+    if (value === '') {
+      if (kind.whenBlank !== undefined) fromEnv[key] = kind.whenBlank;
+      continue;
+    }
+    const parsed = kind.parse(value);
+    if (parsed === undefined) problems.push(`${name} must be ${kind.expected}, got "${value}"`);
+    else fromEnv[key] = parsed;
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return { ...defaults, ...(fromEnv as Partial<Config>), ...overrides };
 }

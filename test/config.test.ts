@@ -80,6 +80,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ REGISTRATION_ENABLED: raw }).registrationEnabled).toBe(value);
   });
 
+  it.each([
+    ['', null],
+    ['   ', null],
+    [' public ', 'public'],
+  ])('reads WEB_ROOT="%s" as %s: set but blank serves the API only', (raw, value) => {
+    expect(loadConfig({ WEB_ROOT: raw }).webRoot).toBe(value);
+  });
+
   it('lets explicit overrides win, as tests and tools use them', () => {
     expect(loadConfig({ PORT: '1' }, { port: 2, webRoot: null })).toMatchObject({ port: 2, webRoot: null });
   });
@@ -110,9 +118,23 @@ describe('loadConfig', () => {
     expect(err.message).not.toMatch(/\n\s+at /);
   });
 
-  it('reports every invalid variable at once', () => {
+  it('reports every invalid variable at once, each on its own line', () => {
     const err = configError({ PORT: '70000', SESSION_TTL_SECONDS: '0', LOG_LEVEL: 'loud' });
-    for (const name of ['PORT', 'SESSION_TTL_SECONDS', 'LOG_LEVEL']) expect(err.message).toContain(name);
+    expect(err.message.split('\n')).toEqual([
+      'Invalid configuration:',
+      '  PORT must be a whole number from 0 to 65535, got "70000"',
+      '  SESSION_TTL_SECONDS must be a whole number from 1 to 315360000, got "0"',
+      '  LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    ]);
+  });
+
+  it('quotes the trimmed value as given, before lower-casing', () => {
+    expect(configError({ TRUST_PROXY: ' Sometimes ' }).message).toContain(
+      'TRUST_PROXY must be true or false, got "Sometimes"',
+    );
+    expect(configError({ DATABASE_URL: 'mysql://db/admit' }).message).toContain(
+      'DATABASE_URL must be sqlite:<path> or postgres://user@host:5432/database, got "mysql://db/admit"',
+    );
   });
 
   it('reports a bad SQLITE_SYNC next to a bad LOG_LEVEL', () => {
