@@ -10,7 +10,7 @@ import { newestMtime } from './ensure-web-build.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist', 'node');
 const stampFile = join(outDir, '.build-stamp');
-const inputs = ['server', 'shared', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+const inputs = ['server', 'shared', 'tsconfig.base.json', 'tsconfig.build.json', 'package-lock.json'];
 
 function staleReason() {
   if (!existsSync(join(outDir, 'server', 'server.js')) || !existsSync(stampFile)) return 'no build yet';

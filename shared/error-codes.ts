@@ -1,20 +1,45 @@
 /** Stable, snake_case error codes carried in every problem+json body. Clients switch on these. */
 export const ErrorCode = {
+  /**
+   * 400: params, query, body or headers fail their schema or a domain rule (`errors` names the fields), the URL
+   * or JSON body is malformed, or a prefetch hits a redeem link; also any framework 4xx without a code of its own.
+   */
   validationFailed: 'validation_failed',
+  /**
+   * 401: a route that needs a session (`/api/events/**`, GET /api/tickets/:id, /api/auth/me and /logout) has
+   * none, a malformed Authorization header, or an expired or revoked one.
+   */
   unauthorized: 'unauthorized',
+  /** 403: a state-changing request authenticated by cookie comes from another site (Sec-Fetch-Site, Origin). */
   forbidden: 'forbidden',
+  /** 404: no route has this method and path, or a CSV export's `batch` is not a batch of that event. */
   notFound: 'not_found',
+  /** 404: `/api/events/:eventId` and every route below it, for an unknown event or another user's. */
   eventNotFound: 'event_not_found',
+  /**
+   * 404: GET /api/tickets/:id for an unknown ticket or one of another user's event; the redeem routes and
+   * GET /status/:id for a code no ticket has.
+   */
   ticketNotFound: 'ticket_not_found',
+  /** 410: the redeem routes and GET /status/:id for a ticket already redeemed (with redeemedAt, duplicateScans). */
   ticketAlreadyRedeemed: 'ticket_already_redeemed',
+  /** 409: POST /api/auth/register with a username that already exists. */
   usernameTaken: 'username_taken',
+  /** 401: POST /api/auth/login with an unknown username or a wrong password. */
   invalidCredentials: 'invalid_credentials',
+  /** 403: POST /api/auth/register while REGISTRATION_ENABLED is false. */
   registrationDisabled: 'registration_disabled',
+  /** 405: mapped from a framework 405, but never returned today: Fastify answers an unrouted method with 404. */
   methodNotAllowed: 'method_not_allowed',
+  /** 413: a request body over the 64 KiB body limit, on any route. */
   payloadTooLarge: 'payload_too_large',
+  /** 415: a request body with a Content-Type the server cannot parse (not JSON, not text/plain), on any route. */
   unsupportedMediaType: 'unsupported_media_type',
+  /** 429: mapped from a framework 429, but never returned today: the server has no rate limit. */
   tooManyRequests: 'too_many_requests',
+  /** 500: an unexpected error on any route; the detail is generic, the error is logged. */
   internalError: 'internal_error',
+  /** 503: the database is unreachable or busy, on any route (with Retry-After: 1), and GET /healthz. */
   serviceUnavailable: 'service_unavailable',
 } as const;
 
