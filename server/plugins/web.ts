@@ -9,9 +9,16 @@ import { problemBody } from '../errors.js';
 /** Paths the SPA must never shadow: they keep their own (JSON) answers, including 404s. */
 const API_PREFIXES = ['/api', '/redeem', '/status', '/healthz'];
 
-function isApiPath(url: string): boolean {
-  const pathname = url.split('?')[0] ?? '';
+function isApiPath(pathname: string): boolean {
   return API_PREFIXES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+}
+
+/**
+ * A client-side route (`/`, `/events/…`) has no file extension in its last segment; a path with
+ * one (`/assets/app.js`, `/favicon.ico`) names a file, and a missing file stays a 404.
+ */
+function isClientRoute(pathname: string): boolean {
+  return !pathname.slice(pathname.lastIndexOf('/') + 1).includes('.');
 }
 
 function notFound(request: FastifyRequest, reply: FastifyReply) {
@@ -23,7 +30,8 @@ function notFound(request: FastifyRequest, reply: FastifyReply) {
 
 /**
  * Serves the built web app: hashed assets cached for a year, index.html (never cached) for
- * client-side routes. Without a build, only the API is served.
+ * client-side routes whatever the Accept header, so `curl http://localhost:3000/` gets the app
+ * too. Without a build, only the API is served.
  */
 async function webPlugin(app: FastifyInstance, opts: { webRoot: string | null }) {
   const root = opts.webRoot ? path.resolve(opts.webRoot) : null;
@@ -46,9 +54,9 @@ async function webPlugin(app: FastifyInstance, opts: { webRoot: string | null })
   }
 
   app.setNotFoundHandler((request, reply) => {
-    const wantsHtml = (request.headers.accept ?? '').includes('text/html');
+    const pathname = request.url.split('?')[0] ?? '';
     const read = request.method === 'GET' || request.method === 'HEAD';
-    if (hasWeb && read && !isApiPath(request.url) && wantsHtml) {
+    if (hasWeb && read && !isApiPath(pathname) && isClientRoute(pathname)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
     }
     return notFound(request, reply);
