@@ -9,6 +9,7 @@ import storePlugin from './plugins/store.js';
 import { installValidators } from './plugins/validation.js';
 import webPlugin from './plugins/web.js';
 import authRoutes from './routes/auth/index.js';
+import doorRoutes from './routes/door/index.js';
 import eventRoutes from './routes/events/index.js';
 import publicRoutes from './routes/public/index.js';
 import ticketRoutes from './routes/tickets/index.js';
@@ -82,6 +83,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   });
   await app.register(eventRoutes, { prefix: '/api/events' });
   await app.register(ticketRoutes, { prefix: '/api/tickets' });
+  await app.register(doorRoutes, { prefix: '/api/door' });
   await app.register(publicRoutes);
   await app.register(webPlugin, { webRoot: config.webRoot });
   return app;

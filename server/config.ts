@@ -54,6 +54,22 @@ const databaseUrl: Kind<string> = {
 
 const text: Kind<string> = { expected: 'text', parse: (value) => value };
 
+/** An absolute http(s) URL, kept without a trailing slash; blank means "not set". */
+const absoluteUrl: Kind<string | null> = {
+  expected: 'an absolute http:// or https:// URL such as https://tickets.example.org',
+  parse: (value) => {
+    try {
+      const url = new URL(value);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+      if (url.search || url.hash || url.username || url.password) return undefined;
+      return url.toString().replace(/\/+$/, '');
+    } catch {
+      return undefined;
+    }
+  },
+  whenBlank: null,
+};
+
 // WEB_ROOT set but blank is a choice of its own: serve the API only.
 const folderOrNone: Kind<string | null> = { ...text, whenBlank: null };
 
@@ -87,6 +103,13 @@ export const configVariables = {
     default: 'sqlite:./data/admit.db',
     description:
       '`sqlite:<path>` for the embedded database (created and migrated on first start), or `postgres://user:password@host:5432/db` (also `postgresql://`) for PostgreSQL',
+  }),
+  PUBLIC_URL: variable({
+    key: 'publicUrl',
+    kind: absoluteUrl,
+    default: null,
+    description:
+      'the address guests and door staff reach Admit at, used in ticket QR codes (`<PUBLIC_URL>/t/<id>`) and door links; empty: the origin of each request',
   }),
   WORKERS: variable({
     key: 'workers',

@@ -29,6 +29,22 @@ export const ErrorCode = {
   invalidCredentials: 'invalid_credentials',
   /** 403: POST /api/auth/register while REGISTRATION_ENABLED is false. */
   registrationDisabled: 'registration_disabled',
+  /** 404: DELETE /api/events/:eventId/door-links/:linkId for a link that is not one of this event's. */
+  doorLinkNotFound: 'door_link_not_found',
+  /**
+   * 401: a door route (/api/door/**) for a device whose door link was revoked or has expired, and
+   * POST /api/door/sessions with the secret of such a link.
+   */
+  doorAccessRevoked: 'door_access_revoked',
+  /** 409: POST /api/door/scans with the first characters of an id that several tickets of the event share. */
+  ambiguousCode: 'ambiguous_code',
+  /** 404: DELETE /api/door/scans/:scanId for a scan this door link did not make. */
+  scanNotFound: 'scan_not_found',
+  /**
+   * 409: DELETE /api/door/scans/:scanId for a scan that is not an admission, was undone already, or is
+   * older than the undo window (10 minutes).
+   */
+  undoNotAllowed: 'undo_not_allowed',
   /** 405: mapped from a framework 405, but never returned today: Fastify answers an unrouted method with 404. */
   methodNotAllowed: 'method_not_allowed',
   /** 413: a request body over the 64 KiB body limit, on any route. */

@@ -13,7 +13,7 @@ export const Limits = {
   ticketPageMax: 500,
 } as const;
 
-const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+export const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 /** A UUID in any letter case; the server answers in lowercase. */
 export const Uuid = Type.String({ pattern: uuidPattern, description: 'UUID, any letter case' });
@@ -168,11 +168,39 @@ export type Ticket = Static<typeof Ticket>;
 export const OwnerTicket = Type.Object({
   ...ticketProperties(),
   event: Type.Object({ id: Uuid, name: Type.String(), date: CalendarDate }),
+  publicUrl: Type.String({
+    description: 'The ticket’s public page, `<PUBLIC_URL>/t/<id>`: the content of its QR code',
+  }),
 });
 export type OwnerTicket = Static<typeof OwnerTicket>;
 
+/** A ticket as its holder sees it on its public page: with its event's name and date. */
+export const PublicTicket = Type.Object({
+  ...ticketProperties(),
+  event: Type.Object({ name: Type.String(), date: CalendarDate }),
+});
+export type PublicTicket = Static<typeof PublicTicket>;
+
 export const TicketResponse = Type.Object({ ticket: Ticket });
 export type TicketResponse = Static<typeof TicketResponse>;
+export const PublicTicketResponse = Type.Object({ ticket: PublicTicket });
+export type PublicTicketResponse = Static<typeof PublicTicketResponse>;
+
+/** GET /status's 410: the redeem routes' problem, plus the ticket for its public page. */
+export const RedeemedStatusProblem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Literal(410),
+    detail: Type.String(),
+    code: Type.Literal('ticket_already_redeemed'),
+    redeemedAt: Timestamp,
+    duplicateScans: Type.Integer({ description: 'Refused attempts since the first redemption' }),
+    ticket: PublicTicket,
+  },
+  { $id: 'RedeemedStatusProblem' },
+);
+export type RedeemedStatusProblem = Static<typeof RedeemedStatusProblem>;
 export const OwnerTicketResponse = Type.Object({ ticket: OwnerTicket });
 export type OwnerTicketResponse = Static<typeof OwnerTicketResponse>;
 

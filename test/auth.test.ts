@@ -274,7 +274,14 @@ describe('401 unauthorized on every session route', () => {
     const owner = await createUser(ctx.app);
     const event = await createEvent(ctx.app, owner.headers, { initialTickets: 2 });
     const [ticketId] = await ticketIds(ctx.app, owner.headers, event.id);
-    return { owner, endpoints: sessionEndpoints(ctx.routes, { eventId: event.id, ticketId: ticketId ?? unknownId() }) };
+    return {
+      owner,
+      endpoints: sessionEndpoints(ctx.routes, {
+        eventId: event.id,
+        ticketId: ticketId ?? unknownId(),
+        linkId: unknownId(),
+      }),
+    };
   }
 
   const badCredentials: [string, Record<string, string>][] = [

@@ -46,7 +46,8 @@ function readmeConfigurationRows(text: string): Documented[] {
   const after = lines.slice(start);
   const end = after.findIndex((line) => /^#+ /.test(line));
   const section = start === 0 ? [] : after.slice(0, end === -1 ? undefined : end);
-  const code = (cell: string) => /^`([^`]*)`$/.exec(cell)?.[1] ?? `(not one code span: ${cell})`;
+  // A default is one code span; an empty cell is an empty default (a variable unset by default).
+  const code = (cell: string) => (cell === '' ? '' : (/^`([^`]*)`$/.exec(cell)?.[1] ?? `(not one code span: ${cell})`));
   return section
     .filter((line) => line.startsWith('|'))
     .slice(2) // the header and the |---| line

@@ -183,6 +183,9 @@ const tables = [
   'ticket_batches',
   'tickets',
   'redemption_attempts',
+  'door_links',
+  'door_sessions',
+  'scans',
 ] as const;
 
 /** Row counts of every table plus the event counters: compare before and after to prove nothing changed. */
@@ -207,4 +210,34 @@ export async function dbSnapshot(app: App) {
     .where('redeemed_at', 'is not', null)
     .executeTakeFirstOrThrow();
   return { counts, events, redeemedTickets: Number(redeemed.n) };
+}
+
+/** A door link of an event and a door session (device) opened with it, through the API. */
+export async function openDoor(
+  app: App,
+  ownerHeaders: Record<string, string>,
+  eventId: string,
+  options: { label?: string; deviceName?: string } = {},
+) {
+  const created = await app.inject({
+    method: 'POST',
+    url: `/api/events/${eventId}/door-links`,
+    headers: ownerHeaders,
+    payload: { label: options.label ?? 'North gate' },
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const { doorLink, secret } = created.json() as { doorLink: { id: string; label: string }; secret: string };
+  const opened = await app.inject({
+    method: 'POST',
+    url: '/api/door/sessions',
+    payload: { secret, deviceName: options.deviceName ?? 'Phone 1' },
+  });
+  expect(opened.statusCode, opened.body).toBe(201);
+  const { token } = opened.json() as { token: string };
+  return { linkId: doorLink.id, label: doorLink.label, secret, token, headers: { authorization: `Bearer ${token}` } };
+}
+
+/** One door scan through the API; returns the answer. */
+export function doorScan(app: App, doorHeaders: Record<string, string>, code: string, scanId: string = randomUUID()) {
+  return app.inject({ method: 'POST', url: '/api/door/scans', headers: doorHeaders, payload: { code, scanId } });
 }

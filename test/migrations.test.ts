@@ -13,6 +13,7 @@ describe(`migrations (${testStore})`, () => {
         '002-event-search',
         '003-attempt-log-append-only',
         '004-event-search-terms',
+        '005-door',
       ]);
       expect(await migrateToLatest(store.db as never, store.dialect)).toEqual([]);
       const tables = (await store.db.introspection.getTables()).map((t) => t.name).sort();
@@ -36,6 +37,7 @@ describe(`migrations (${testStore})`, () => {
         '002-event-search',
         '003-attempt-log-append-only',
         '004-event-search-terms',
+        '005-door',
       ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));

@@ -28,6 +28,14 @@ const contract: [method: string, path: string, errors: string[]][] = [
   ['post', '/api/tickets/{ticketId}/redeem', ['400', '404', '410']],
   ['get', '/redeem/{ticketId}', ['400', '404', '410']],
   ['get', '/status/{ticketId}', ['400', '404', '410']],
+  ['post', '/api/events/{eventId}/door-links', ['400', '401', '404']],
+  ['get', '/api/events/{eventId}/door-links', ['401', '404']],
+  ['delete', '/api/events/{eventId}/door-links/{linkId}', ['401', '404']],
+  ['post', '/api/door/sessions', ['400', '401']],
+  ['get', '/api/door/me', ['401']],
+  ['post', '/api/door/scans', ['400', '401', '409']],
+  ['delete', '/api/door/scans/{scanId}', ['401', '404', '409']],
+  ['get', '/api/door/scans', ['400', '401']],
   ['get', '/healthz', []],
 ];
 

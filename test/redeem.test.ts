@@ -271,7 +271,14 @@ describe('GET /status/:ticketId', () => {
     const ok = await status(id.toUpperCase());
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toEqual({
-      ticket: { id, eventId: event.id, status: 'ok', createdAt: expect.any(String), redeemedAt: null },
+      ticket: {
+        id,
+        eventId: event.id,
+        status: 'ok',
+        createdAt: expect.any(String),
+        redeemedAt: null,
+        event: { name: event.name, date: '2026-12-31' },
+      },
     });
     expect(await dbSnapshot(ctx.app)).toEqual(before);
 

@@ -1,26 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { createEvent, createUser, dbSnapshot, expectProblem, ticketIds, unknownId, useApp } from './helper.js';
-import { endpointOf, isPublic, ownedResourceRoutes, pathParams, routeName } from './routes.js';
+import {
+  createEvent,
+  createUser,
+  dbSnapshot,
+  doorScan,
+  expectProblem,
+  openDoor,
+  ticketIds,
+  unknownId,
+  useApp,
+} from './helper.js';
+import { endpointOf, isDoorRoute, isPublic, ownedResourceRoutes, pathParams, routeName } from './routes.js';
 
 // Every route the app registers, collected as it registers them: a new route is swept without
 // anyone adding it to a list, and fails here until it answers as the others do.
 const ctx = useApp();
 
-/** Ids of one user's resources, by path parameter name, and of missing ones. */
+/** Ids of one user's resources, by path parameter name, and of missing ones; a door of theirs and another's. */
 async function fixture() {
   const owner = await createUser(ctx.app);
   const stranger = await createUser(ctx.app);
   const event = await createEvent(ctx.app, owner.headers, { initialTickets: 2 });
   const [ticketId] = await ticketIds(ctx.app, owner.headers, event.id);
-  const owned = { eventId: event.id, ticketId: ticketId as string };
-  const missing = { eventId: unknownId(), ticketId: unknownId() };
-  return { owner, stranger, owned, missing };
+  const door = await openDoor(ctx.app, owner.headers, event.id);
+  const scan = (await doorScan(ctx.app, door.headers, ticketId as string)).json() as { scan: { id: string } };
+  const strangerEvent = await createEvent(ctx.app, stranger.headers, { initialTickets: 1 });
+  const strangerDoor = await openDoor(ctx.app, stranger.headers, strangerEvent.id);
+  const owned = { eventId: event.id, ticketId: ticketId as string, linkId: door.linkId, scanId: scan.scan.id };
+  const missing = { eventId: unknownId(), ticketId: unknownId(), linkId: unknownId(), scanId: unknownId() };
+  return { owner, stranger, door, strangerDoor, owned, missing };
 }
 
 describe('every registered route', () => {
   it('is found: the sweep sees the routes of every resource', () => {
     const names = ctx.routes.map(routeName);
-    for (const name of ['GET /api/events', 'GET /api/tickets/:ticketId', 'GET /redeem/:ticketId', 'GET /api/auth/me']) {
+    for (const name of [
+      'GET /api/events',
+      'GET /api/tickets/:ticketId',
+      'GET /redeem/:ticketId',
+      'POST /api/door/scans',
+    ]) {
       expect(names).toContain(name);
     }
   });
@@ -41,10 +60,36 @@ describe('every registered route', () => {
     expect(await dbSnapshot(ctx.app)).toEqual(before);
   });
 
+  it('a door session can do nothing else: every organiser route answers it 401, by token or cookie', async () => {
+    const { door, owned } = await fixture();
+    const before = await dbSnapshot(ctx.app);
+    const organiserRoutes = ctx.routes.filter((r) => !isPublic(r) && !isDoorRoute(r));
+    expect(organiserRoutes.length).toBeGreaterThan(10);
+    for (const route of organiserRoutes) {
+      const e = endpointOf(route, owned);
+      for (const headers of [door.headers, { cookie: `admit_door=${door.token}` }]) {
+        const res = await ctx.app.inject({ method: e.method, url: e.url, payload: e.payload, headers });
+        expect(res.statusCode, `${e.name} -> ${res.body}`).toBe(401);
+      }
+    }
+    expect(await dbSnapshot(ctx.app)).toEqual(before);
+  });
+
+  it('an organiser’s session is not a door session: every door route answers it 401', async () => {
+    const { owner, owned } = await fixture();
+    const doorRoutes = ctx.routes.filter(isDoorRoute);
+    expect(doorRoutes.map(routeName)).toEqual(expect.arrayContaining(['POST /api/door/scans', 'GET /api/door/me']));
+    for (const route of doorRoutes) {
+      const e = endpointOf(route, owned);
+      const res = await ctx.app.inject({ method: e.method, url: e.url, payload: e.payload, headers: owner.headers });
+      expect(res.statusCode, `${e.name} -> ${res.body}`).toBe(401);
+    }
+  });
+
   it('answers 404 for another user’s resource exactly as for a missing one, and changes nothing', async () => {
     const { stranger, owned, missing } = await fixture();
     const routes = ownedResourceRoutes(ctx.routes);
-    expect(routes.flatMap((r) => pathParams(r.url))).toEqual(expect.arrayContaining(['eventId', 'ticketId']));
+    expect(routes.flatMap((r) => pathParams(r.url))).toEqual(expect.arrayContaining(['eventId', 'ticketId', 'linkId']));
     const before = await dbSnapshot(ctx.app);
     for (const route of routes) {
       const foreign = endpointOf(route, owned);
@@ -54,6 +99,20 @@ describe('every registered route', () => {
       expect(a.statusCode, `${foreign.name} -> ${a.body}`).toBe(404);
       expect(a.body, foreign.name).toBe(b.body);
       expect(a.headers['content-type'], foreign.name).toMatch(/^application\/problem\+json/);
+    }
+    expect(await dbSnapshot(ctx.app)).toEqual(before);
+  });
+
+  it('answers 404 to another door for this door’s scans exactly as for a missing one, and changes nothing', async () => {
+    const { strangerDoor, owned, missing } = await fixture();
+    const routes = ctx.routes.filter((r) => isDoorRoute(r) && pathParams(r.url).length > 0);
+    expect(routes.length).toBeGreaterThan(0);
+    const before = await dbSnapshot(ctx.app);
+    for (const route of routes) {
+      const a = await ctx.app.inject({ ...endpointOf(route, owned), headers: strangerDoor.headers });
+      const b = await ctx.app.inject({ ...endpointOf(route, missing), headers: strangerDoor.headers });
+      expect(a.statusCode, `${routeName(route)} -> ${a.body}`).toBe(404);
+      expect(a.body).toBe(b.body);
     }
     expect(await dbSnapshot(ctx.app)).toEqual(before);
   });

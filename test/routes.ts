@@ -22,6 +22,7 @@ export interface Endpoint {
  */
 const publicRoutes = [
   'POST /api/auth/register',
+  'POST /api/door/sessions',
   'POST /api/auth/login',
   'POST /api/tickets/:ticketId/redeem',
   'GET /redeem/:ticketId',
@@ -37,6 +38,11 @@ const publicRoutes = [
 const publicPrefixes = ['/api/docs'];
 
 export const routeName = (route: { method: string; url: string }) => `${route.method} ${route.url}`;
+
+/** True for a route of a door session (door staff), not of an organiser: everything under /api/door but opening one. */
+export function isDoorRoute(route: RegisteredRoute): boolean {
+  return route.url.startsWith('/api/door/') && !isPublic(route);
+}
 
 /** True for a route that needs no session. */
 export function isPublic(route: RegisteredRoute): boolean {
@@ -59,6 +65,9 @@ export function pathParams(url: string): string[] {
 const bodies: Record<string, Record<string, unknown>> = {
   'POST /api/events': { name: 'Intruder', date: '2026-12-31', initialTickets: 1 },
   'POST /api/events/:eventId/tickets': { count: 1 },
+  'POST /api/events/:eventId/door-links': { label: 'Intruder gate' },
+  'POST /api/door/sessions': { secret: 'not-a-secret' },
+  'POST /api/door/scans': { code: '00000000-0000-4000-8000-000000000000' },
   'POST /api/auth/register': { username: 'intruder', password: 'correct horse battery' },
   'POST /api/auth/login': { username: 'intruder', password: 'correct horse battery' },
 };
@@ -79,12 +88,12 @@ export function endpointOf(route: RegisteredRoute, params: Record<string, string
   return { name, method: route.method as Endpoint['method'], url, payload };
 }
 
-/** Every route that needs a session, as requests with these ids; only the session decides the answer. */
+/** Every route that needs an organiser's session, as requests with these ids; only the session decides the answer. */
 export function sessionEndpoints(routes: RegisteredRoute[], params: Record<string, string>): Endpoint[] {
-  return routes.filter((r) => !isPublic(r)).map((r) => endpointOf(r, params));
+  return routes.filter((r) => !isPublic(r) && !isDoorRoute(r)).map((r) => endpointOf(r, params));
 }
 
-/** Routes that need a session and name one of the caller's resources in their path. */
+/** Organiser routes that name one of the caller's resources in their path. */
 export function ownedResourceRoutes(routes: RegisteredRoute[]): RegisteredRoute[] {
-  return routes.filter((r) => !isPublic(r) && pathParams(r.url).length > 0);
+  return routes.filter((r) => !isPublic(r) && !isDoorRoute(r) && pathParams(r.url).length > 0);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEvent } from '../server/domain/events/create-event.js';
-import { createUser, dbSnapshot, expectProblem, useApp } from './helper.js';
+import { createUser, dbSnapshot, expectProblem, unknownId, useApp } from './helper.js';
 import { sessionEndpoints } from './routes.js';
 
 // Sessions live one second in this file.
@@ -28,7 +28,7 @@ describe('an expired session', () => {
     await sleep(Math.max(0, expiresAt - Date.now()) + 100);
 
     const before = await dbSnapshot(ctx.app);
-    for (const e of sessionEndpoints(ctx.routes, { eventId: event.id, ticketId })) {
+    for (const e of sessionEndpoints(ctx.routes, { eventId: event.id, ticketId, linkId: unknownId() })) {
       const res = await ctx.app.inject({ method: e.method, url: e.url, payload: e.payload, headers: owner.headers });
       expect(res.statusCode, `${e.name} -> ${res.body}`).toBe(401);
       expectProblem(res, 401, 'unauthorized');

@@ -152,6 +152,7 @@ describe('GET /api/tickets/:ticketId', () => {
       createdAt: expect.stringMatching(isoUtc),
       redeemedAt: null,
       event: { id: event.id, name: 'Ticket owner view', date: '2026-09-09' },
+      publicUrl: `http://localhost:80/t/${id}`,
     };
     expect(res.json()).toEqual({ ticket: view });
 

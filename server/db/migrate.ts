@@ -4,6 +4,7 @@ import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-event-search.js';
 import * as m003 from './migrations/003-attempt-log-append-only.js';
 import * as m004 from './migrations/004-event-search-terms.js';
+import * as m005 from './migrations/005-door.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -13,6 +14,7 @@ const migrations: Record<string, DialectMigration> = {
   '002-event-search': m002,
   '003-attempt-log-append-only': m003,
   '004-event-search-terms': m004,
+  '005-door': m005,
 };
 
 class StaticProvider implements MigrationProvider {

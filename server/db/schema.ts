@@ -52,6 +52,8 @@ export interface TicketsTable {
   redeem_key: string | null;
   /** Refused scans since the first redemption; bumped atomically, so exact under concurrency. */
   duplicate_scans: Generated<number>;
+  /** The door link whose scan redeemed the ticket; null when redeemed through a public endpoint. */
+  redeemed_door_seq: number | null;
 }
 
 export interface RedemptionAttemptsTable {
@@ -62,6 +64,45 @@ export interface RedemptionAttemptsTable {
   attempted_at: string;
 }
 
+export interface DoorLinksTable {
+  seq: Generated<number>;
+  id: string;
+  event_seq: number;
+  label: string;
+  secret_hash: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface DoorSessionsTable {
+  seq: Generated<number>;
+  token_hash: string;
+  link_seq: number;
+  device: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+/** Outcomes a door scan is logged with: the scan's own, or `undone` for the undo of an admission. */
+export type ScanLogOutcome = 'admitted' | 'already_redeemed' | 'not_found' | 'wrong_event' | 'unreadable' | 'undone';
+
+export interface ScansTable {
+  seq: Generated<number>;
+  id: string;
+  event_seq: number;
+  door_link_seq: number | null;
+  session_seq: number | null;
+  device: string | null;
+  ticket_id: string | null;
+  outcome: ScanLogOutcome;
+  at: string;
+  redeemed_at: string | null;
+  duplicate_scans: number | null;
+  first_door: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -70,4 +111,7 @@ export interface Database {
   ticket_batches: TicketBatchesTable;
   tickets: TicketsTable;
   redemption_attempts: RedemptionAttemptsTable;
+  door_links: DoorLinksTable;
+  door_sessions: DoorSessionsTable;
+  scans: ScansTable;
 }

@@ -2,19 +2,30 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ErrorCode } from '../../shared/error-codes.js';
+import { type DoorSession, findDoorSession } from '../domain/doors/door-sessions.js';
 import { findSession, type ResolvedSession, type Session } from '../domain/users/sessions.js';
 import { AppError } from '../errors.js';
 
 export const SESSION_COOKIE = 'admit_session';
+/** A door session's cookie: a name of its own, so it never counts as an organiser's session. */
+export const DOOR_COOKIE = 'admit_door';
 
 declare module 'fastify' {
   interface FastifyRequest {
     session: ResolvedSession | null;
+    doorSession: DoorSession | null;
   }
   interface FastifyInstance {
     /** onRequest hook: 401 unless the request carries a live session, checked before any input is parsed. */
     requireSession: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /** onRequest hook of the door routes: 401 unless the request carries a live door session. */
+    requireDoorSession: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     setSessionCookie: (reply: FastifyReply, request: FastifyRequest, session: Session) => void;
+    setDoorCookie: (
+      reply: FastifyReply,
+      request: FastifyRequest,
+      session: { token: string; expiresAt: string },
+    ) => void;
     clearSessionCookie: (reply: FastifyReply, request: FastifyRequest) => void;
   }
 }
@@ -28,6 +39,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function sessionOf(request: FastifyRequest): ResolvedSession {
   if (!request.session) throw AppError.unauthorized();
   return request.session;
+}
+
+/** The door session of a request behind `requireDoorSession` (see sessionOf). */
+export function doorSessionOf(request: FastifyRequest): DoorSession {
+  if (!request.doorSession) throw AppError.unauthorized();
+  return request.doorSession;
 }
 
 function bearerToken(request: FastifyRequest): string | null | undefined {
@@ -62,6 +79,7 @@ function assertSameOrigin(request: FastifyRequest): void {
 async function authPlugin(app: FastifyInstance, opts: { ttlSeconds: number }) {
   await app.register(cookie);
   app.decorateRequest('session', null);
+  app.decorateRequest('doorSession', null);
 
   app.decorate('requireSession', async (request: FastifyRequest) => {
     const bearer = bearerToken(request);
@@ -73,6 +91,30 @@ async function authPlugin(app: FastifyInstance, opts: { ttlSeconds: number }) {
     if (bearer === undefined && !SAFE_METHODS.has(request.method)) assertSameOrigin(request);
     request.session = session;
   });
+
+  app.decorate('requireDoorSession', async (request: FastifyRequest) => {
+    const bearer = bearerToken(request);
+    if (bearer === null) throw AppError.unauthorized('The Authorization header must be "Bearer <token>".');
+    const token = bearer ?? request.cookies[DOOR_COOKIE];
+    if (!token) throw AppError.unauthorized('A door session is required: open the door link.');
+    const session = await findDoorSession(app.store.db, token);
+    if (!session) throw AppError.unauthorized('This door session has ended. Open the door link again.');
+    if (bearer === undefined && !SAFE_METHODS.has(request.method)) assertSameOrigin(request);
+    request.doorSession = session;
+  });
+
+  app.decorate(
+    'setDoorCookie',
+    (reply: FastifyReply, request: FastifyRequest, session: { token: string; expiresAt: string }) => {
+      reply.setCookie(DOOR_COOKIE, session.token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: request.protocol === 'https',
+        path: '/',
+        expires: new Date(session.expiresAt),
+      });
+    },
+  );
 
   app.decorate('setSessionCookie', (reply: FastifyReply, request: FastifyRequest, session: Session) => {
     reply.setCookie(SESSION_COOKIE, session.token, {

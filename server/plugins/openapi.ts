@@ -2,12 +2,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { AlreadyRedeemedProblem, Problem } from '../../shared/schemas.js';
+import { AlreadyRedeemedProblem, Problem, RedeemedStatusProblem } from '../../shared/schemas.js';
 
 /** OpenAPI 3 generated from the route schemas, served at /api/openapi.json and /api/docs. */
 async function openapiPlugin(app: FastifyInstance) {
   app.addSchema(Problem);
   app.addSchema(AlreadyRedeemedProblem);
+  app.addSchema(RedeemedStatusProblem);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -22,6 +23,12 @@ async function openapiPlugin(app: FastifyInstance) {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'Session token from login or register' },
           cookie: { type: 'apiKey', in: 'cookie', name: 'admit_session' },
+          doorBearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Door session token from POST /api/door/sessions',
+          },
+          doorCookie: { type: 'apiKey', in: 'cookie', name: 'admit_door' },
         },
       },
       security: [{ bearer: [] }, { cookie: [] }],
@@ -29,6 +36,7 @@ async function openapiPlugin(app: FastifyInstance) {
         { name: 'auth', description: 'Accounts and sessions' },
         { name: 'events', description: 'Events, their counters and tickets (your own only)' },
         { name: 'tickets', description: 'Single tickets' },
+        { name: 'door', description: 'Door links (organiser) and door sessions: scanning for one event' },
         { name: 'public', description: 'No login: whoever holds the code' },
         { name: 'operations', description: 'Health' },
       ],

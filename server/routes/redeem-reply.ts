@@ -33,11 +33,6 @@ export function redeemRouteSchema(summary: string, tags: string[]) {
   };
 }
 
-/** onRequest hook: redeem and status answers are never cached, including the 400 for a malformed id. */
-export async function noStore(_request: FastifyRequest, reply: FastifyReply) {
-  reply.header('cache-control', 'no-store');
-}
-
 /** True for speculative loads (link prefetch, prerender) that must never redeem. */
 export function isPrefetch(request: FastifyRequest): boolean {
   const purpose = `${request.headers['sec-purpose'] ?? ''} ${request.headers.purpose ?? ''} ${request.headers['x-moz'] ?? ''}`;
@@ -88,7 +83,12 @@ export function unknownTicket(): AppError {
  * contract has it and no more. It is the answer of a duplicate storm, so it stays small (no copy
  * of the ticket).
  */
-export function sendAlreadyRedeemed(reply: FastifyReply, ticket: Ticket, duplicateScans: number) {
+export function sendAlreadyRedeemed(
+  reply: FastifyReply,
+  ticket: Ticket,
+  duplicateScans: number,
+  extra: Record<string, unknown> = {},
+) {
   return reply
     .code(410)
     .type('application/problem+json; charset=utf-8')
@@ -96,5 +96,6 @@ export function sendAlreadyRedeemed(reply: FastifyReply, ticket: Ticket, duplica
       ...problemBody(ErrorCode.ticketAlreadyRedeemed, 410, `This ticket was already redeemed at ${ticket.redeemedAt}.`),
       redeemedAt: ticket.redeemedAt,
       duplicateScans,
+      ...extra,
     });
 }

@@ -1,4 +1,10 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+
+/** onRequest hook: the answers of a route are never cached, including its 4xx answers. */
+export async function noStore(_request: FastifyRequest, reply: FastifyReply) {
+  reply.header('cache-control', 'no-store');
+}
 
 /** Problem responses declared per route so OpenAPI documents every error a route can give. */
 export const problems = (...statuses: number[]) =>

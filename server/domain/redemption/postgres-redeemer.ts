@@ -3,8 +3,16 @@ import type { Database } from '../../db/schema.js';
 import { canonicalId, nowIso } from '../common.js';
 import { COUNTER_SLOTS } from '../events/event-counters.js';
 import { findTicket } from '../tickets/get-ticket.js';
+import { PostgresDoorScans } from './postgres-door-scans.js';
 import { KnownRedeemed, redeemedTicket, TicketContexts } from './process-caches.js';
-import type { LoggedOutcome, Redeemer, RedeemInput, RedeemResult } from './redeemer.js';
+import type {
+  DoorScanDecision,
+  DoorScanInput,
+  LoggedOutcome,
+  Redeemer,
+  RedeemInput,
+  RedeemResult,
+} from './redeemer.js';
 
 interface WonRow {
   event_seq: number;
@@ -56,8 +64,15 @@ const statements = {
 export class PostgresRedeemer implements Redeemer {
   private readonly known = new KnownRedeemed();
   private readonly contexts = new TicketContexts();
+  private readonly door: PostgresDoorScans;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>) {
+    this.door = new PostgresDoorScans(db, this.known, this.contexts);
+  }
+
+  scanAtDoor(input: DoorScanInput): Promise<DoorScanDecision> {
+    return this.door.decide(input);
+  }
 
   async redeem(input: RedeemInput): Promise<RedeemResult> {
     const id = canonicalId(input.ticketId);

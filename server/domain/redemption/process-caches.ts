@@ -1,5 +1,6 @@
 import type { Ticket } from '../../../shared/schemas.js';
 import type { Db } from '../../db/database.js';
+import { PUBLIC_DOOR } from './redeemer.js';
 
 /** The public event id and creation time behind a ticket's (event, batch) keys. */
 export interface TicketContext {
@@ -65,4 +66,23 @@ export class KnownRedeemed {
 /** The API view of a redeemed ticket from its context. */
 export function redeemedTicket(id: string, context: TicketContext, redeemedAt: string): Ticket {
   return { id, eventId: context.eventId, status: 'redeemed', createdAt: context.createdAt, redeemedAt };
+}
+
+/** Door link labels by seq, as a refused scan names the door of the first admission: a label never changes. */
+export class DoorLabels {
+  private readonly entries = new Map<number, string>();
+
+  constructor(private readonly max = 10_000) {}
+
+  /** The label of a door link; `PUBLIC_DOOR` when the ticket was redeemed through a public endpoint (null). */
+  async get(db: Db, linkSeq: number | null): Promise<string> {
+    if (linkSeq === null) return PUBLIC_DOOR;
+    const hit = this.entries.get(linkSeq);
+    if (hit !== undefined) return hit;
+    const row = await db.selectFrom('door_links').select('label').where('seq', '=', linkSeq).executeTakeFirst();
+    const label = row?.label ?? PUBLIC_DOOR;
+    if (this.entries.size >= this.max) this.entries.clear();
+    this.entries.set(linkSeq, label);
+    return label;
+  }
 }

@@ -4,12 +4,21 @@ import type { Database } from '../../db/schema.js';
 import { canonicalId, nowIso } from '../common.js';
 import { COUNTER_SLOTS } from '../events/event-counters.js';
 import { findTicket } from '../tickets/get-ticket.js';
-import { KnownRedeemed, redeemedTicket, TicketContexts } from './process-caches.js';
-import type { LoggedOutcome, Redeemer, RedeemInput, RedeemResult } from './redeemer.js';
+import { DoorLabels, KnownRedeemed, redeemedTicket, TicketContexts } from './process-caches.js';
+import type {
+  DoorScanDecision,
+  DoorScanInput,
+  LoggedOutcome,
+  Redeemer,
+  RedeemInput,
+  RedeemResult,
+} from './redeemer.js';
+import { SqliteDoorScans } from './sqlite-door-scans.js';
 
+/** A scan waiting for the next group: how to decide it inside a transaction, and whom to answer. */
 interface Pending {
-  input: RedeemInput;
-  resolve: (result: RedeemResult) => void;
+  decide: (trx: Transaction<Database>) => Promise<unknown>;
+  resolve: (result: never) => void;
   reject: (error: unknown) => void;
 }
 
@@ -88,6 +97,7 @@ export class SqliteRedeemer implements Redeemer {
   private readonly sql: ReturnType<typeof compileStatements>;
   private readonly known = new KnownRedeemed();
   private readonly contexts = new TicketContexts();
+  private readonly door: SqliteDoorScans;
   private queue: Pending[] = [];
   private running = false;
 
@@ -96,11 +106,21 @@ export class SqliteRedeemer implements Redeemer {
     private readonly maxBatch = 256,
   ) {
     this.sql = compileStatements(db);
+    this.door = new SqliteDoorScans(db, this.known, this.contexts, new DoorLabels());
   }
 
   redeem(input: RedeemInput): Promise<RedeemResult> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
+    return this.submit((trx) => this.decide(trx, input));
+  }
+
+  scanAtDoor(input: DoorScanInput): Promise<DoorScanDecision> {
+    return this.submit((trx) => this.door.decide(trx, input));
+  }
+
+  /** Queues a scan for the next group transaction; resolves once that transaction has committed. */
+  private submit<T>(decide: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ decide, resolve: resolve as (result: never) => void, reject });
       if (!this.running) {
         this.running = true;
         setImmediate(() => void this.drain());
@@ -113,19 +133,19 @@ export class SqliteRedeemer implements Redeemer {
       const group = this.queue.splice(0, this.maxBatch);
       try {
         const results = await this.db.transaction().execute(async (trx) => {
-          const out: RedeemResult[] = [];
-          for (const item of group) out.push(await this.decide(trx, item.input));
+          const out: unknown[] = [];
+          for (const item of group) out.push(await item.decide(trx));
           return out;
         });
-        for (const [i, item] of group.entries()) item.resolve(results[i] as RedeemResult);
+        for (const [i, item] of group.entries()) item.resolve(results[i] as never);
       } catch {
         // Nothing of the group was committed: decide each scan in a transaction of its own, so
         // one failure cannot fail its neighbours.
         for (const item of group) {
           await this.db
             .transaction()
-            .execute((trx) => this.decide(trx, item.input))
-            .then(item.resolve, item.reject);
+            .execute((trx) => item.decide(trx))
+            .then(item.resolve as (result: unknown) => void, item.reject);
         }
       }
     }

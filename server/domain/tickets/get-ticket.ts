@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../../shared/error-codes.js';
-import type { OwnerTicket, Ticket } from '../../../shared/schemas.js';
+import type { OwnerTicket, PublicTicket, Ticket } from '../../../shared/schemas.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { canonicalId } from '../common.js';
@@ -27,8 +27,32 @@ export async function findTicket(db: Db, ticketId: string): Promise<{ ticket: Ti
   return row ? { ticket: toTicket(row), duplicateScans: Number(row.duplicate_scans) } : null;
 }
 
+/** A ticket by id; 404 ticket_not_found when unknown. */
+export async function getTicket(db: Db, ticketId: string): Promise<Ticket> {
+  const found = await findTicket(db, ticketId);
+  if (!found) throw AppError.notFound(ErrorCode.ticketNotFound, 'No such ticket.');
+  return found.ticket;
+}
+
+/** A ticket as its holder sees it (with its event's name and date), for anyone holding its code; null when unknown. */
+export async function findPublicTicket(
+  db: Db,
+  ticketId: string,
+): Promise<{ ticket: PublicTicket; duplicateScans: number } | null> {
+  const row = await ticketQuery(db, ticketId)
+    .select(['events.name as event_name', 'events.date as event_date'])
+    .executeTakeFirst();
+  if (!row) return null;
+  const ticket = { ...toTicket(row), event: { name: row.event_name, date: row.event_date } };
+  return { ticket, duplicateScans: Number(row.duplicate_scans) };
+}
+
 /** A ticket with its event, only if the user owns the event; otherwise 404 like an unknown ticket. */
-export async function getOwnedTicket(db: Db, ownerId: string, ticketId: string): Promise<OwnerTicket> {
+export async function getOwnedTicket(
+  db: Db,
+  ownerId: string,
+  ticketId: string,
+): Promise<Omit<OwnerTicket, 'publicUrl'>> {
   const row = await ticketQuery(db, ticketId)
     .select(['events.name as event_name', 'events.date as event_date'])
     .where('events.owner_id', '=', ownerId)

@@ -13,6 +13,7 @@ import { getOwnedEvent } from '../../domain/events/get-event.js';
 import { listEvents } from '../../domain/events/list-events.js';
 import { sessionOf } from '../../plugins/auth.js';
 import { problems } from '../responses.js';
+import doorLinkRoutes from './door-links.js';
 import eventTicketRoutes from './tickets.js';
 
 const tags = ['events'];
@@ -84,6 +85,7 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   await app.register(eventTicketRoutes);
+  await app.register(doorLinkRoutes);
 };
 
 export default eventRoutes;

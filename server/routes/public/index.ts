@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorCode } from '../../../shared/error-codes.js';
-import { AlreadyRedeemedProblem, TicketIdParams, TicketResponse } from '../../../shared/schemas.js';
-import { findTicket } from '../../domain/tickets/get-ticket.js';
+import { PublicTicketResponse, RedeemedStatusProblem, TicketIdParams } from '../../../shared/schemas.js';
+import { findPublicTicket } from '../../domain/tickets/get-ticket.js';
 import { problemBody } from '../../errors.js';
-import { noStore, redeemRouteSchema, sendAlreadyRedeemed, sendRedeemResult, unknownTicket } from '../redeem-reply.js';
-import { problems } from '../responses.js';
+import { redeemRouteSchema, sendAlreadyRedeemed, sendRedeemResult, unknownTicket } from '../redeem-reply.js';
+import { noStore, problems } from '../responses.js';
 
 const tags = ['public'];
 
@@ -29,14 +29,15 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     tags,
     security: [],
     params: TicketIdParams,
-    response: { 200: TicketResponse, 410: AlreadyRedeemedProblem, ...problems(400, 404) },
+    response: { 200: PublicTicketResponse, 410: RedeemedStatusProblem, ...problems(400, 404) },
   };
+  // The ticket comes with its event's name and date, for the holder's public page (/t/:ticketId).
   const answerStatus = async (ticketId: string, reply: FastifyReply) => {
-    const found = await findTicket(app.store.db, ticketId);
+    const found = await findPublicTicket(app.store.db, ticketId);
     if (!found) throw unknownTicket();
     const { ticket, duplicateScans } = found;
     if (ticket.redeemedAt === null) return reply.code(200).send({ ticket });
-    return sendAlreadyRedeemed(reply, ticket, duplicateScans);
+    return sendAlreadyRedeemed(reply, ticket, duplicateScans, { ticket });
   };
 
   app.route({

@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { OwnerTicketResponse, TicketIdParams } from '../../../shared/schemas.js';
 import { getOwnedTicket } from '../../domain/tickets/get-ticket.js';
 import { sessionOf } from '../../plugins/auth.js';
-import { noStore, redeemRouteSchema, sendRedeemResult } from '../redeem-reply.js';
-import { problems } from '../responses.js';
+import { ticketPageUrl } from '../public-url.js';
+import { redeemRouteSchema, sendRedeemResult } from '../redeem-reply.js';
+import { noStore, problems } from '../responses.js';
 
 const tags = ['tickets'];
 
@@ -22,7 +23,8 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      return { ticket: await getOwnedTicket(app.store.db, sessionOf(request).user.id, request.params.ticketId) };
+      const ticket = await getOwnedTicket(app.store.db, sessionOf(request).user.id, request.params.ticketId);
+      return { ticket: { ...ticket, publicUrl: ticketPageUrl(request, ticket.id) } };
     },
   );
 

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { DoorLimits, type DoorMe, type DoorScanBody, type Scan } from '../../../shared/door.js';
+import { ErrorCode } from '../../../shared/error-codes.js';
+import type { Ticket } from '../../../shared/schemas.js';
+import type { Db } from '../../db/database.js';
+import { AppError } from '../../errors.js';
+import { canonicalId, nowIso } from '../common.js';
+import { COUNTER_SLOTS, redeemedCounts } from '../events/event-counters.js';
+import type { DoorScanDecision, Redeemer } from '../redemption/redeemer.js';
+import { getTicket } from '../tickets/get-ticket.js';
+import type { DoorSession } from './door-sessions.js';
+import { parseScanCode, resolveScanCode } from './scan-codes.js';
+
+/** One physical scan at a door: the code read, decided once (a retry with its scanId replays the answer). */
+export async function scanAtDoor(
+  db: Db,
+  redeemer: Redeemer,
+  session: DoorSession,
+  body: DoorScanBody,
+): Promise<DoorScanDecision> {
+  const scanId = body.scanId ? canonicalId(body.scanId) : randomUUID();
+  const ticketId = await resolveScanCode(db, session.event.seq, parseScanCode(body.code));
+  return redeemer.scanAtDoor({
+    scanId,
+    ticketId: ticketId ?? null,
+    noTicket: ticketId === undefined ? 'not_found' : 'unreadable',
+    door: {
+      eventSeq: session.event.seq,
+      linkSeq: session.doorLink.seq,
+      sessionSeq: session.seq,
+      device: session.device,
+    },
+  });
+}
+
+/** The door's header: its event, link and device, and the event's counters. */
+export async function getDoorStatus(db: Db, session: DoorSession): Promise<DoorMe> {
+  const event = await db
+    .selectFrom('events')
+    .select(['initial_tickets', 'additional_tickets'])
+    .where('seq', '=', session.event.seq)
+    .executeTakeFirstOrThrow();
+  const counts = await redeemedCounts(db, [session.event.seq]);
+  const { seq: _e, ...doorEvent } = session.event;
+  const { seq: _l, ...doorLink } = session.doorLink;
+  return {
+    event: doorEvent,
+    doorLink,
+    device: session.device,
+    expiresAt: session.expiresAt,
+    totalTickets: Number(event.initial_tickets) + Number(event.additional_tickets),
+    redeemedTickets: counts.get(session.event.seq) ?? 0,
+  };
+}
+
+/** This device's latest scans, newest first (undos included, as `undone`). */
+export async function listDeviceScans(db: Db, session: DoorSession, limit: number): Promise<Scan[]> {
+  const rows = await db
+    .selectFrom('scans')
+    .select(['id', 'at', 'ticket_id', 'outcome', 'device'])
+    .where('session_seq', '=', session.seq)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    ticketId: r.ticket_id,
+    outcome: r.outcome,
+    door: session.doorLink.label,
+    device: r.device,
+  }));
+}
+
+function refuseUndo(detail: string): AppError {
+  return new AppError(ErrorCode.undoNotAllowed, 409, detail);
+}
+
+/**
+ * Undoes an admission made through this door link (by any of its devices) within the undo
+ * window: the ticket is ok again and the counter goes down, all in one transaction, and the log
+ * keeps both the admission and the undo. The update is conditional on the ticket still being
+ * redeemed by that very scan, so an undo happens once.
+ */
+export async function undoDoorScan(db: Db, session: DoorSession, scanId: string): Promise<Ticket> {
+  const scan = await db
+    .selectFrom('scans')
+    .select(['outcome', 'at', 'ticket_id'])
+    .where('id', '=', canonicalId(scanId))
+    .where('door_link_seq', '=', session.doorLink.seq)
+    .executeTakeFirst();
+  if (!scan) throw AppError.notFound(ErrorCode.scanNotFound, 'This door made no scan with this id.');
+  if (scan.outcome !== 'admitted' || !scan.ticket_id) throw refuseUndo('Only an admission can be undone.');
+  if (Date.now() - Date.parse(scan.at) > DoorLimits.undoMinutes * 60_000) {
+    throw refuseUndo(`An admission can be undone for ${DoorLimits.undoMinutes} minutes; this one is older.`);
+  }
+  const ticketId = scan.ticket_id;
+  await db.transaction().execute(async (trx) => {
+    const undone = await trx
+      .updateTable('tickets')
+      .set({ redeemed_at: null, redeem_key: null, redeemed_door_seq: null, duplicate_scans: 0 })
+      .where('id', '=', ticketId)
+      .where('event_seq', '=', session.event.seq)
+      .where('redeemed_at', '=', scan.at)
+      .where('redeemed_door_seq', '=', session.doorLink.seq)
+      .executeTakeFirst();
+    if (Number(undone.numUpdatedRows) !== 1) throw refuseUndo('This admission has been undone already.');
+    await trx
+      .updateTable('event_counters')
+      .set((eb) => ({ redeemed: eb('redeemed', '-', 1) }))
+      .where('event_seq', '=', session.event.seq)
+      .where('slot', '=', Math.floor(Math.random() * COUNTER_SLOTS))
+      .execute();
+    await trx
+      .insertInto('scans')
+      .values({
+        id: randomUUID(),
+        event_seq: session.event.seq,
+        door_link_seq: session.doorLink.seq,
+        session_seq: session.seq,
+        device: session.device,
+        ticket_id: ticketId,
+        outcome: 'undone',
+        at: nowIso(),
+        redeemed_at: null,
+        duplicate_scans: null,
+        first_door: null,
+      })
+      .execute();
+  });
+  return getTicket(db, ticketId);
+}
