@@ -3,7 +3,7 @@
  * /proc sampling, statistics, and the events seeded for the read benchmarks.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -165,6 +165,55 @@ export function idRequests(ids: readonly string[], cycle: boolean): autocannon.R
 }
 
 /** Count of responses with this status code in an autocannon result. */
+/** A time-ordered UUID (v7), as the door page draws its scan ids: the scan log's index then grows at its end. */
+export function uuidv7(now = Date.now()): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(now, 0, 6);
+  b[6] = ((b[6] as number) & 0x0f) | 0x70;
+  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * Door scans of `ids`, one POST /api/door/scans each with a fresh scanId (v7, as the door page draws them), as a door session with
+ * this token sends them (each request takes the next id).
+ */
+export function doorScanRequests(ids: readonly string[], token: string): autocannon.Request[] {
+  let next = 0;
+  return [
+    {
+      method: 'POST',
+      path: '/api/door/scans',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      setupRequest: (req) => {
+        const id = ids[Math.min(next, ids.length - 1)];
+        next++;
+        req.body = JSON.stringify({ code: id, scanId: uuidv7() });
+        return req;
+      },
+    },
+  ];
+}
+
+/** A door link of the event and a door session opened with it: the session's bearer token. */
+export async function openDoorRemote(url: string, headers: Record<string, string>, eventId: string): Promise<string> {
+  const link = await fetch(`${url}/api/events/${eventId}/door-links`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ label: 'Bench gate' }),
+  });
+  if (link.status !== 201) throw new Error(`door link answered ${link.status}`);
+  const { secret } = (await link.json()) as { secret: string };
+  const session = await fetch(`${url}/api/door/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ secret, deviceName: 'bench' }),
+  });
+  if (session.status !== 201) throw new Error(`door session answered ${session.status}`);
+  return ((await session.json()) as { token: string }).token;
+}
+
 export function statusCount(result: autocannon.Result, code: number): number {
   return result.statusCodeStats?.[`${code}` as `${number}`]?.count ?? 0;
 }

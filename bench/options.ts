@@ -66,6 +66,8 @@ export const SEARCH_COMMON = 'jazz';
 export const targets = {
   rushRatio: 0.5,
   duplicateRatio: 1,
+  /** Door scans (POST /api/door/scans) against first scans of GET /redeem, same run. */
+  doorRatio: 0.8,
   createSeconds: 5,
   createRatio: 2,
   csvSeconds: 5,

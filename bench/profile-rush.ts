@@ -2,8 +2,9 @@
  * CPU profile of the door rush: starts the compiled server on a fresh SQLite file with
  * `node --cpu-prof`, redeems N distinct tickets with 64 connections, stops the server with SIGINT
  * so V8 writes the profile, and prints the top self-time functions and packages.
- * Run: npm run bench:profile [-- --tickets 100000 --dir /tmp/prof --top 15 --duplicates]
- *      (--duplicates: profile 100 redeemed tickets scanned --tickets times instead)
+ * Run: npm run bench:profile [-- --tickets 100000 --dir /tmp/prof --top 15 --duplicates | --door]
+ *      (--duplicates: profile 100 redeemed tickets scanned --tickets times instead;
+ *       --door: the same first scans through POST /api/door/scans as one door session)
  *      npx tsx bench/profile-rush.ts --summarise <file.cpuprofile>   (summary of an existing profile)
  */
 import fs from 'node:fs';
@@ -11,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureServerBuild, registerRemote, remoteTicketIds } from '../test/processes.js';
 import { createEventRemote } from './export-csv.js';
-import { cannon, idRequests, n0, startAdmit } from './lib.js';
+import { cannon, doorScanRequests, idRequests, n0, openDoorRemote, startAdmit } from './lib.js';
 
 interface ProfileNode {
   id: number;
@@ -90,6 +91,7 @@ async function main() {
   }
   const tickets = Number(option('--tickets') ?? 100_000);
   const duplicates = process.argv.includes('--duplicates');
+  const door = process.argv.includes('--door');
   const profDir = path.resolve(option('--dir') ?? fs.mkdtempSync(path.join(os.tmpdir(), 'admit-prof-')));
   fs.mkdirSync(profDir, { recursive: true });
   const before = new Set(fs.readdirSync(profDir));
@@ -99,10 +101,12 @@ async function main() {
   // Tickets are created by a first, unprofiled server, so the profile holds only the rush.
   const setup = await startAdmit(databaseUrl);
   let ids: string[];
+  let doorToken = '';
   try {
     const headers = await registerRemote(setup.url, 'profile');
     const event = await createEventRemote(setup.url, headers, 'Profile', tickets);
     ids = await remoteTicketIds(setup.url, headers, event.id);
+    if (door) doorToken = await openDoorRemote(setup.url, headers, event.id);
     if (duplicates) {
       // The duplicate storm: 100 tickets redeemed now, then scanned again and again.
       ids = ids.slice(0, 100);
@@ -118,14 +122,14 @@ async function main() {
         url: server.url,
         connections: 64,
         amount: duplicates ? tickets : ids.length,
-        requests: idRequests(ids, duplicates),
+        requests: door ? doorScanRequests(ids, doorToken) : idRequests(ids, duplicates),
         timeout: 30,
       },
       600,
     );
     const answered = duplicates ? r.non2xx : r['2xx'];
     console.log(
-      `${duplicates ? 'duplicate storm' : 'door rush'} under --cpu-prof: ${n0(answered / seconds)} answers/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}`,
+      `${duplicates ? 'duplicate storm' : door ? 'door scans' : 'door rush'} under --cpu-prof: ${n0(answered / seconds)} answers/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}`,
     );
   } finally {
     await server.stop('SIGINT');

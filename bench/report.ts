@@ -54,6 +54,18 @@ export function buildRows(results: Results, { sizes }: Options): Row[] {
       target: '0 non-2xx, counts equal',
       verdict: non2xx === 0 && errors === 0 && r.redeemedTickets === ok && ok === r.used ? 'PASS' : 'FAIL',
     });
+    const doorRate = median(r.rounds.map((x) => x.door.okPerSec));
+    const doorRatio = median(r.rounds.map((x) => x.door.okPerSec / x.admit.okPerSec));
+    const doorSent = r.rounds.reduce((s, x) => s + x.door.requests, 0);
+    const doorOk = r.rounds.reduce((s, x) => s + x.door.ok, 0);
+    out.push({
+      measure: `Door scans, ${r.label}: admitted/s (POST /api/door/scans, a door session)`,
+      admit: `${n0(doorRate)}; p50 / p99 ${f(median(r.rounds.map((x) => x.door.p50)), 0)} / ${f(median(r.rounds.map((x) => x.door.p99)), 0)} ms`,
+      reference: `GET /redeem first scans ${n0(okPerSec)}/s; admitted ${n0(r.doorAdmitted)} of ${n0(doorSent)} sent`,
+      ratio: `${f(Math.floor(doorRatio * 100) / 100, 2)}×`,
+      target: `≥ ${targets.doorRatio}× GET /redeem`,
+      verdict: verdict(doorRatio >= targets.doorRatio && doorOk === doorSent && r.doorAdmitted === doorSent),
+    });
     const dup = median(r.rounds.map((x) => x.duplicate.status410 / x.duplicate.seconds));
     const dupRatio = median(r.rounds.map((x) => x.duplicate.status410 / x.duplicate.seconds / x.admit.okPerSec));
     const dupOther = r.rounds.reduce((s, x) => s + x.duplicate.requests - x.duplicate.status410, 0);

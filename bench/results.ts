@@ -24,6 +24,8 @@ export interface RushRound {
   bare: Load;
   duplicate: Load;
   bare410?: Load;
+  /** First scans of as many other tickets through the door (POST /api/door/scans, a door session). */
+  door: Load;
 }
 
 export interface RushResult {
@@ -40,6 +42,8 @@ export interface RushResult {
   /** Fewer than the planned rounds when the run's time budget ran out. */
   rounds: RushRound[];
   redeemedTickets: number;
+  /** Tickets of the door's own event the door scans admitted, read back from /api/door/me. */
+  doorAdmitted: number;
 }
 
 export interface ScaleResult {

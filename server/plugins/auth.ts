@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ErrorCode } from '../../shared/error-codes.js';
-import { type DoorSession, findDoorSession } from '../domain/doors/door-sessions.js';
+import { type DoorSession, DoorSessions } from '../domain/doors/door-sessions.js';
 import { findSession, type ResolvedSession, type Session } from '../domain/users/sessions.js';
 import { AppError } from '../errors.js';
 
@@ -11,6 +11,13 @@ export const SESSION_COOKIE = 'admit_session';
 export const DOOR_COOKIE = 'admit_door';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A door route whose work checks the door link itself, in the same transaction (the scan):
+     * requireDoorSession then leaves that check to it.
+     */
+    doorLinkCheckedByRedeemer?: boolean;
+  }
   interface FastifyRequest {
     session: ResolvedSession | null;
     doorSession: DoorSession | null;
@@ -92,12 +99,14 @@ async function authPlugin(app: FastifyInstance, opts: { ttlSeconds: number }) {
     request.session = session;
   });
 
+  const doorSessions = new DoorSessions(app.store.db);
   app.decorate('requireDoorSession', async (request: FastifyRequest) => {
     const bearer = bearerToken(request);
     if (bearer === null) throw AppError.unauthorized('The Authorization header must be "Bearer <token>".');
     const token = bearer ?? request.cookies[DOOR_COOKIE];
     if (!token) throw AppError.unauthorized('A door session is required: open the door link.');
-    const session = await findDoorSession(app.store.db, token);
+    const checkLink = request.routeOptions.config.doorLinkCheckedByRedeemer !== true;
+    const session = await doorSessions.find(token, { checkLink });
     if (!session) throw AppError.unauthorized('This door session has ended. Open the door link again.');
     if (bearer === undefined && !SAFE_METHODS.has(request.method)) assertSameOrigin(request);
     request.doorSession = session;

@@ -20,7 +20,8 @@ export interface DoorSession {
 /** A door link's last use is written at most this often, not on every scan. */
 const TOUCH_EVERY_MS = 60_000;
 
-function revoked(): AppError {
+/** 401 door_access_revoked: the door link was revoked or has expired. */
+export function revokedDoorLink(): AppError {
   return new AppError(
     ErrorCode.doorAccessRevoked,
     401,
@@ -29,7 +30,7 @@ function revoked(): AppError {
 }
 
 /** A link is usable until it is revoked or expires. */
-function isLive(link: { revoked_at: string | null; expires_at: string }, now: string): boolean {
+export function isLive(link: { revoked_at: string | null; expires_at: string }, now: string): boolean {
   return link.revoked_at === null && link.expires_at > now;
 }
 
@@ -60,7 +61,7 @@ export async function startDoorSession(
     .executeTakeFirst();
   if (!link) throw AppError.unauthorized('This door link is not valid. Ask the organiser for the link again.');
   const now = nowIso();
-  if (!isLive(link, now)) throw revoked();
+  if (!isLive(link, now)) throw revokedDoorLink();
   const device = input.deviceName?.trim() ? normaliseName(input.deviceName, 'deviceName') : null;
   const token = randomBytes(32).toString('base64url');
   const tokenHash = hashToken(token);
@@ -81,48 +82,104 @@ export async function startDoorSession(
   };
 }
 
-/**
- * The door session a token belongs to, checked against its link on every request, so a revoked
- * link stops its devices at once: null for an unknown or ended session, 401 door_access_revoked
- * (thrown) for a revoked or expired link.
- */
-export async function findDoorSession(db: Db, token: string): Promise<DoorSession | null> {
-  if (token.length === 0 || token.length > 200) return null;
-  const tokenHash = hashToken(token);
-  const row = await db
-    .selectFrom('door_sessions')
-    .innerJoin('door_links', 'door_links.seq', 'door_sessions.link_seq')
-    .innerJoin('events', 'events.seq', 'door_links.event_seq')
-    .select([
-      'door_sessions.seq',
-      'door_sessions.device',
-      'door_sessions.expires_at as session_expires_at',
-      'door_links.seq as link_seq',
-      'door_links.id as link_id',
-      'door_links.label',
-      'door_links.expires_at',
-      'door_links.revoked_at',
-      'door_links.last_used_at',
-      'events.seq as event_seq',
-      'events.id as event_id',
-      'events.name as event_name',
-      'events.date as event_date',
-    ])
-    .where('door_sessions.token_hash', '=', tokenHash)
+/** A door link's state, as every door request checks it: live, or refused with 401 door_access_revoked. */
+export async function assertDoorLinkLive(db: Db, linkSeq: number): Promise<void> {
+  const link = await db
+    .selectFrom('door_links')
+    .select(['revoked_at', 'expires_at'])
+    .where('seq', '=', linkSeq)
     .executeTakeFirst();
-  if (!row) return null;
-  const now = nowIso();
-  if (!isLive(row, now)) throw revoked();
-  if (row.session_expires_at <= now) return null;
-  if (row.last_used_at === null || Date.parse(now) - Date.parse(row.last_used_at) > TOUCH_EVERY_MS) {
-    await db.updateTable('door_links').set({ last_used_at: now }).where('seq', '=', row.link_seq).execute();
+  if (!link || !isLive(link, nowIso())) throw revokedDoorLink();
+}
+
+interface Cached {
+  session: DoorSession;
+  /** When it was read from the database: names (event, label) are read again after a while. */
+  readAt: number;
+  /** When this process last wrote the link's last use. */
+  touchedAt: number;
+}
+
+/**
+ * Finds the door session of a token. What a session is (its event, link and device) never
+ * changes, so it is kept in memory after the first request; whether its link is still live is
+ * checked on every request, by `find` or, for a scan, inside the scan's own transaction (the
+ * redeemer does it), so a revoked link stops its devices at their next request on any process.
+ */
+export class DoorSessions {
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly max = 10_000,
+    private readonly rereadMs = 60_000,
+  ) {}
+
+  /**
+   * The live session of a token: null for an unknown or ended session, 401 door_access_revoked
+   * (thrown) for a revoked or expired link. `checkLink: false` leaves the link's check to the
+   * caller, who must make it in the same transaction as the work it guards.
+   */
+  async find(token: string, options: { checkLink?: boolean } = {}): Promise<DoorSession | null> {
+    if (token.length === 0 || token.length > 200) return null;
+    const tokenHash = hashToken(token);
+    const now = Date.now();
+    let cached = this.cache.get(tokenHash);
+    if (!cached || now - cached.readAt > this.rereadMs) {
+      const session = await this.read(tokenHash);
+      if (!session) {
+        this.cache.delete(tokenHash);
+        return null;
+      }
+      if (this.cache.size >= this.max) this.cache.clear();
+      cached = { session, readAt: now, touchedAt: 0 };
+      this.cache.set(tokenHash, cached);
+    } else if (options.checkLink !== false) {
+      await assertDoorLinkLive(this.db, cached.session.doorLink.seq);
+    }
+    if (Date.parse(cached.session.expiresAt) <= now) return null;
+    if (now - cached.touchedAt > TOUCH_EVERY_MS) {
+      cached.touchedAt = now;
+      await this.db
+        .updateTable('door_links')
+        .set({ last_used_at: new Date(now).toISOString() })
+        .where('seq', '=', cached.session.doorLink.seq)
+        .execute();
+    }
+    return cached.session;
   }
-  return {
-    seq: Number(row.seq),
-    tokenHash,
-    expiresAt: row.session_expires_at,
-    device: row.device,
-    event: { seq: Number(row.event_seq), id: row.event_id, name: row.event_name, date: row.event_date },
-    doorLink: { seq: Number(row.link_seq), id: row.link_id, label: row.label },
-  };
+
+  /** Reads a session with its link (checked live), event and device. */
+  private async read(tokenHash: string): Promise<DoorSession | null> {
+    const row = await this.db
+      .selectFrom('door_sessions')
+      .innerJoin('door_links', 'door_links.seq', 'door_sessions.link_seq')
+      .innerJoin('events', 'events.seq', 'door_links.event_seq')
+      .select([
+        'door_sessions.seq',
+        'door_sessions.device',
+        'door_sessions.expires_at as session_expires_at',
+        'door_links.seq as link_seq',
+        'door_links.id as link_id',
+        'door_links.label',
+        'door_links.expires_at',
+        'door_links.revoked_at',
+        'events.seq as event_seq',
+        'events.id as event_id',
+        'events.name as event_name',
+        'events.date as event_date',
+      ])
+      .where('door_sessions.token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    if (!row) return null;
+    if (!isLive(row, nowIso())) throw revokedDoorLink();
+    return {
+      seq: Number(row.seq),
+      tokenHash,
+      expiresAt: row.session_expires_at,
+      device: row.device,
+      event: { seq: Number(row.event_seq), id: row.event_id, name: row.event_name, date: row.event_date },
+      doorLink: { seq: Number(row.link_seq), id: row.link_id, label: row.label },
+    };
+  }
 }

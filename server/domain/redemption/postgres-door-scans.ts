@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { nowIso } from '../common.js';
+import { assertDoorLinkLive } from '../doors/door-sessions.js';
 import { COUNTER_SLOTS } from '../events/event-counters.js';
 import { findLoggedScan, replayDoorScan } from './door-scan-log.js';
 import { type KnownRedeemed, redeemedTicket, type TicketContexts } from './process-caches.js';
@@ -75,6 +76,8 @@ export class PostgresDoorScans {
   ) {}
 
   async decide(input: DoorScanInput): Promise<DoorScanDecision> {
+    // The route left the link's check to the scan (one round trip here, before deciding).
+    await assertDoorLinkLive(this.db, input.door.linkSeq);
     try {
       return await this.decideOnce(input);
     } catch (error) {

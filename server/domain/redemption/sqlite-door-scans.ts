@@ -1,7 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { precompile } from '../../db/precompile.js';
 import type { Database, ScanLogOutcome } from '../../db/schema.js';
 import { nowIso } from '../common.js';
+import { revokedDoorLink } from '../doors/door-sessions.js';
 import { COUNTER_SLOTS } from '../events/event-counters.js';
 import { type LoggedScan, loggedScanColumns, replayDoorScan } from './door-scan-log.js';
 import { type DoorLabels, type KnownRedeemed, redeemedTicket, type TicketContexts } from './process-caches.js';
@@ -36,10 +37,18 @@ type LogRow = {
 /** The statements of a door scan, compiled once (see precompile.ts). */
 function compileStatements(db: Kysely<Database>) {
   return {
-    /** A retry: the scan logged under this id. */
-    logged: precompile<{ id: string }>(['id'], (p) =>
-      db.selectFrom('scans').select(loggedScanColumns).where('id', '=', p.id),
-    ),
+    /**
+     * Before deciding, in one statement: is the door link still live (not revoked, not expired),
+     * and was this scan id logged already (a retry)? The link is checked in the scan's own
+     * transaction, so a revoked link admits no one from the moment it is revoked.
+     */
+    before: (p: { linkSeq: number; now: string; id: string }) =>
+      CompiledQuery.raw(
+        `select (select 1 from door_links where seq = ? and revoked_at is null and expires_at > ?) as live,
+          ${loggedScanColumns.map((c) => `s.${c}`).join(', ')}
+        from (select 1) left join scans s on s.id = ?`,
+        [p.linkSeq, p.now, p.id],
+      ),
     /** The decision, for this door's event only: a ticket still ok becomes redeemed, by this door. */
     win: precompile<{ id: string; at: string; eventSeq: number; linkSeq: number }>(
       ['id', 'at', 'eventSeq', 'linkSeq'],
@@ -124,10 +133,15 @@ export class SqliteDoorScans {
   /** Decides one door scan inside the group's transaction (or replays its first answer). */
   async decide(trx: Transaction<Database>, input: DoorScanInput): Promise<DoorScanDecision> {
     const { scanId, ticketId: id, door } = input;
-    const [logged] = (await trx.executeQuery<LoggedScan>(this.sql.logged({ id: scanId }))).rows;
-    if (logged) return replayDoorScan(trx, logged, door);
-
     const at = nowIso();
+    const [before] = (
+      await trx.executeQuery<LoggedScan & { live: number | null }>(
+        this.sql.before({ linkSeq: door.linkSeq, now: at, id: scanId }),
+      )
+    ).rows;
+    if (!before?.live) throw revokedDoorLink();
+    if (before.id !== null) return replayDoorScan(trx, before, door);
+
     const scan = { id: scanId, at };
     const log = (outcome: ScanLogOutcome, extra: Partial<LogRow> = {}) =>
       trx.executeQuery(

@@ -65,6 +65,7 @@ const doorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     door.post(
       '/scans',
       {
+        config: { doorLinkCheckedByRedeemer: true },
         schema: {
           summary: 'Scan a code: one decision, HTTP 200 for every decided outcome; retry with the same scanId',
           tags,
