@@ -1,10 +1,14 @@
-// Takes desktop (1280×800) and phone (360×740) screenshots of every page into docs/screenshots/.
+// Takes desktop (1280×800) and phone (360×740) screenshots of every page, and of every state of the
+// door, into docs/screenshots/.
 // Starts the real server on a temporary database, seeds it through the API, and drives Chromium.
 // Run: npx tsx scripts/screenshots.ts   (CHROMIUM_PATH overrides /usr/bin/chromium)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { ffmpegPath, launchCameraBrowser, newPhoneContext, noFfmpeg, openDoorLink } from '../e2e/door-support.js';
 import {
   api,
   createEventViaApi,
@@ -96,7 +100,7 @@ async function main(browser: Browser, baseUrl: string) {
   await page.getByText('Already redeemed', { exact: true }).waitFor();
   await shoot(page, 'ticket-redeemed');
 
-  await page.goto('/check');
+  await page.goto(`/check?event=${jazz.id}`);
   await page.getByRole('textbox', { name: 'Ticket id' }).fill('  0A1B2C3D-0000-4000-8000-000000000000 ');
   await page.getByRole('button', { name: 'Check ticket' }).click();
   await page.getByText('No such ticket').waitFor();
@@ -125,6 +129,161 @@ async function main(browser: Browser, baseUrl: string) {
   await context.close();
 }
 
+/** Shoots a state that lasts only ~2 s (a door verdict) with the page's clock paused, then lets it go on. */
+async function shootFrozen(page: Page, name: string) {
+  const now = await page.evaluate(() => Date.now());
+  await page.clock.pauseAt(now + 250);
+  await shoot(page, name);
+  await page.clock.resume();
+}
+
+/** A dark, empty camera picture for the door screenshots (Chromium's fake camera), when ffmpeg is here. */
+async function idleCameraVideo(): Promise<string | null> {
+  if (noFfmpeg) return null;
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'admit-shots-'));
+  const video = path.join(dir, 'idle.y4m');
+  execFileSync(ffmpegPath, [
+    '-y',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=0x30343b:s=640x480:d=1',
+    '-pix_fmt',
+    'yuv420p',
+    video,
+  ]);
+  return video;
+}
+
+/** The door: door links, the scanner in every state, the public ticket page, per-event check. */
+async function door(browser: Browser, baseUrl: string) {
+  const { context, page } = await newContext(browser, baseUrl);
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto('/register');
+  await page.getByRole('textbox', { name: 'Username' }).fill('sam.organiser');
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByText('No events yet').waitFor();
+  const token = await sessionToken(context);
+  const jazz = await createEventViaApi(baseUrl, token, {
+    name: 'Harbour Jazz Night',
+    date: '2026-12-12',
+    initialTickets: 240,
+  });
+  const market = await createEventViaApi(baseUrl, token, {
+    name: 'Winter Food Market',
+    date: '2026-12-19',
+    initialTickets: 5,
+  });
+  const ids = await ticketIdsViaApi(baseUrl, token, jazz.id);
+  const [marketId] = await ticketIdsViaApi(baseUrl, token, market.id);
+  for (const id of ids.slice(100, 272)) await api(baseUrl, 'POST', `/api/tickets/${id}/redeem`, { token });
+
+  await page.goto(`/events/${jazz.id}`);
+  const card = page.locator('#door-links');
+  for (const label of ['Side entrance', 'North gate']) {
+    await card.getByRole('textbox', { name: 'Door name' }).fill(label);
+    await card.getByRole('button', { name: 'Create door link' }).click();
+    await page.getByRole('dialog', { name: `Door link “${label}”` }).waitFor();
+    if (label === 'North gate') break;
+    await page.getByRole('button', { name: 'Done' }).click();
+  }
+  const modal = page.getByRole('dialog', { name: 'Door link “North gate”' });
+  await shoot(page, 'door-link-modal');
+  const link = (await modal.getByTestId('door-link-url').textContent()) ?? '';
+  await modal.getByRole('button', { name: 'Done' }).click();
+  await modal.waitFor({ state: 'detached' });
+  await card.getByRole('button', { name: 'Revoke Side entrance' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+  await card.locator('[data-status="revoked"]').waitFor();
+  await page.waitForTimeout(4_500); // let the "revoked" notice go
+  await card.scrollIntoViewIfNeeded();
+  await shoot(page, 'door-links');
+
+  const video = await idleCameraVideo();
+  const cameraBrowser = video ? await launchCameraBrowser(video) : browser;
+  try {
+    const phone = await newPhoneContext(cameraBrowser, baseUrl);
+    const door = phone.page;
+    await door.emulateMedia({ reducedMotion: 'reduce' });
+    await door.clock.install();
+    await door.goto(link);
+    await door.getByRole('textbox', { name: 'Device name' }).fill('North gate phone 1');
+    await shoot(door, 'door-device-name');
+    await openDoorLink(door, link, 'North gate phone 1');
+    await door.waitForTimeout(1_000);
+    await shoot(door, 'door-ready');
+
+    const answer = door.getByTestId('door-answer');
+    const scan = async (code: string, name: string) => {
+      await door.keyboard.type(`${code}\n`);
+      await answer.waitFor();
+      await shootFrozen(door, name);
+      await answer.click();
+      await answer.waitFor({ state: 'detached' });
+    };
+    await scan(ids[0] as string, 'door-admitted');
+    await scan(marketId as string, 'door-wrong-event');
+    await scan('00000000-0000-4000-8000-000000000000', 'door-not-found');
+    await door.clock.runFor(3_500); // past the 3 s in which the same code is the same scan
+    await door.keyboard.type(`${ids[0]}\n`);
+    await answer.waitFor();
+    await shootFrozen(door, 'door-already-used');
+    await answer.click();
+    await door.keyboard.type(`${ids[1]}\n`);
+    await answer.waitFor();
+    await answer.click();
+    await door.getByTestId('door-undo').waitFor();
+    await door.getByTestId('door-undo').getByRole('button', { name: 'Undo' }).click();
+    await shoot(door, 'door-recent-undo');
+    await door.getByRole('button', { name: 'Tap again to undo' }).click();
+    await door.getByTestId('undo-result').waitFor();
+    await shoot(door, 'door-undone');
+
+    await phone.context.setOffline(true);
+    await door.getByTestId('door-offline').waitFor();
+    await shoot(door, 'door-offline');
+    await door.keyboard.type(`${ids[2]}\n`);
+    await answer.waitFor();
+    await shoot(door, 'door-not-checked');
+    await phone.context.setOffline(false);
+    await door.getByRole('button', { name: 'Dismiss' }).click();
+
+    const links = await api<{ items: { id: string; label: string }[] }>(
+      baseUrl,
+      'GET',
+      `/api/events/${jazz.id}/door-links`,
+      {
+        token,
+      },
+    );
+    const north = links.body.items.find((l) => l.label === 'North gate');
+    await api(baseUrl, 'DELETE', `/api/events/${jazz.id}/door-links/${north?.id}`, { token });
+    await door.keyboard.type(`${ids[3]}\n`);
+    await door.getByTestId('door-access').waitFor();
+    await shoot(door, 'door-revoked');
+
+    await door.goto(`/t/${ids[4]}`);
+    await door.getByTestId('public-ticket').waitFor();
+    await shoot(door, 'public-ticket-ok');
+    await door.goto(`/t/${ids[0]}`);
+    await door.getByTestId('public-ticket').waitFor();
+    await shoot(door, 'public-ticket-used');
+    await phone.context.close();
+  } finally {
+    if (cameraBrowser !== browser) await cameraBrowser.close();
+  }
+
+  await page.goto(`/check?event=${jazz.id}`);
+  await page.getByRole('textbox', { name: 'Ticket id' }).fill(marketId as string);
+  await page.getByRole('button', { name: 'Check ticket' }).click();
+  await page.getByTestId('check-wrong-event').waitFor();
+  await shoot(page, 'check-wrong-event');
+  await context.close();
+}
+
 if (noChromium) {
   console.error('No Chromium found; install it or set CHROMIUM_PATH.');
   process.exit(1);
@@ -138,6 +297,7 @@ const browser = await launchBrowser();
 try {
   console.log(`Shooting ${server.baseUrl} into docs/screenshots/`);
   await main(browser, server.baseUrl);
+  await door(browser, server.baseUrl);
 } finally {
   await browser.close();
   await server.close();

@@ -10,7 +10,7 @@ import {
 import { AppLayout } from './components/app-layout.js';
 import { PageLoader } from './components/page-loader.js';
 import { NotFound, RouteError } from './components/route-states.js';
-import { parseAuthSearch, parseEventSearch, parseEventsSearch } from './lib/search-params.js';
+import { parseAuthSearch, parseCheckSearch, parseEventSearch, parseEventsSearch } from './lib/search-params.js';
 import { sessionQueryOptions } from './queries/session.js';
 
 interface RouterContext {
@@ -83,12 +83,29 @@ const ticketRoute = createRoute({
 const checkRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: 'check',
+  validateSearch: parseCheckSearch,
   component: lazyRouteComponent(() => import('./pages/check-ticket-page.js'), 'CheckTicketPage'),
+});
+
+/** The door scanner: public (a door session, not an organiser login), no app chrome. */
+const doorRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'door',
+  component: lazyRouteComponent(() => import('./pages/door-page.js'), 'DoorPage'),
+});
+
+/** A ticket's public page, opened by its holder's phone camera from the QR code; never redeems. */
+const publicTicketRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 't/$ticketId',
+  component: lazyRouteComponent(() => import('./pages/public-ticket-page.js'), 'PublicTicketPage'),
 });
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
   registerRoute,
+  doorRoute,
+  publicTicketRoute,
   authedRoute.addChildren([eventsRoute, eventRoute, ticketRoute, checkRoute]),
 ]);
 

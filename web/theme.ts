@@ -14,6 +14,11 @@ export const theme = createTheme({
   components: {
     Anchor: { defaultProps: { underline: 'hover' } },
     Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
+    // Mantine's yellow alert title (yellow-9 on yellow-0) is 2.7:1; warnings get a darker title.
+    Alert: {
+      styles: (_theme: unknown, props: { color?: string }) =>
+        props.color === 'yellow' ? { title: { color: 'var(--admit-warning-title)' } } : {},
+    },
   },
 });
 
@@ -25,11 +30,13 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     '--mantine-color-placeholder': 'var(--mantine-color-gray-6)',
     '--mantine-color-anchor': 'var(--mantine-color-indigo-8)',
     '--mantine-color-error': 'var(--mantine-color-red-8)',
+    '--admit-warning-title': '#6b4400',
   },
   dark: {
     '--mantine-color-dimmed': 'var(--mantine-color-dark-1)',
     '--mantine-color-placeholder': 'var(--mantine-color-dark-2)',
     '--mantine-color-anchor': 'var(--mantine-color-indigo-3)',
     '--mantine-color-error': 'var(--mantine-color-red-4)',
+    '--admit-warning-title': 'var(--mantine-color-yellow-4)',
   },
 });

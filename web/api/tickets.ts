@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../shared/error-codes.js';
-import type { OwnerTicket, Ticket } from '../../shared/schemas.js';
+import type { OwnerTicket, PublicTicket, RedeemedStatusProblem, Ticket } from '../../shared/schemas.js';
 import { ApiError, apiRequest } from './http.js';
 
 /** What a redeem attempt did: "already redeemed" is a normal outcome, not an error. */
@@ -31,6 +31,38 @@ export async function redeemTicket(ticketId: string, idempotencyKey?: string): P
         redeemedAt: typeof redeemedAt === 'string' ? redeemedAt : '',
         duplicateScans: typeof duplicateScans === 'number' ? duplicateScans : 1,
       };
+    }
+    throw error;
+  }
+}
+
+/** What a ticket's holder sees on its public page: OK, USED (with when), or no such ticket. */
+export type PublicTicketState =
+  | { state: 'ok'; ticket: PublicTicket }
+  | { state: 'used'; ticket: PublicTicket; redeemedAt: string }
+  | { state: 'not_found' };
+
+/** The public status of a ticket (GET /status/:id, no login); it never redeems anything. */
+export async function getPublicTicket(ticketId: string, signal?: AbortSignal): Promise<PublicTicketState> {
+  try {
+    const result = await apiRequest<{ ticket: PublicTicket }>(`/status/${encodeURIComponent(ticketId)}`, {
+      signal,
+      notifyUnauthorized: false,
+    });
+    return { state: 'ok', ticket: result.ticket };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 410 && error.code === ErrorCode.ticketAlreadyRedeemed) {
+      const problem = error.problem as unknown as Partial<RedeemedStatusProblem>;
+      if (problem.ticket) {
+        return {
+          state: 'used',
+          ticket: problem.ticket,
+          redeemedAt: problem.redeemedAt ?? problem.ticket.redeemedAt ?? '',
+        };
+      }
+    }
+    if (error instanceof ApiError && (error.status === 404 || error.code === ErrorCode.validationFailed)) {
+      return { state: 'not_found' };
     }
     throw error;
   }

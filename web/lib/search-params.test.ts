@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseAuthSearch, parseEventSearch, parseEventsSearch, safeNextPath } from './search-params.js';
+import {
+  parseAuthSearch,
+  parseCheckSearch,
+  parseEventSearch,
+  parseEventsSearch,
+  safeNextPath,
+} from './search-params.js';
 
 describe('parseEventsSearch', () => {
   it('names every key, so a dropped raw value cannot leak through the router merge', () => {
@@ -81,5 +87,15 @@ describe('parseEventSearch', () => {
     expect(parseEventSearch({ status: 'redeemed' })).toEqual({ status: 'redeemed' });
     expect(parseEventSearch({ status: 'all' })).toEqual({});
     expect(parseEventSearch({})).toEqual({});
+  });
+});
+
+describe('parseCheckSearch', () => {
+  it('keeps an event id, in lower case, and drops anything else', () => {
+    expect(parseCheckSearch({ event: '5E0F4F6C-2B43-4E39-9B5C-0E7A4A8C1D2E' })).toEqual({
+      event: '5e0f4f6c-2b43-4e39-9b5c-0e7a4a8c1d2e',
+    });
+    expect(parseCheckSearch({ event: 'javascript:alert(1)' })).toEqual({ event: undefined });
+    expect(Object.keys(parseCheckSearch({}))).toEqual(['event']);
   });
 });

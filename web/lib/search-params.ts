@@ -21,6 +21,11 @@ export interface AuthSearch {
   expired?: 1;
 }
 
+/** Search params of the "Check a ticket" page: the event it checks for. */
+export interface CheckSearch {
+  event?: string;
+}
+
 /** Search params of the event page. */
 export interface EventSearch {
   status?: TicketStatus;
@@ -90,4 +95,12 @@ export function parseAuthSearch(raw: Record<string, unknown>): AuthSearch {
 export function parseEventSearch(raw: Record<string, unknown>): EventSearch {
   const status = asString(raw.status);
   return { status: status === 'ok' || status === 'redeemed' ? status : undefined };
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Parses the "Check a ticket" search params: `event` only when it is an event id. */
+export function parseCheckSearch(raw: Record<string, unknown>): CheckSearch {
+  const event = asString(raw.event);
+  return { event: event && uuid.test(event) ? event.toLowerCase() : undefined };
 }

@@ -17,3 +17,24 @@ export function normalizeTicketId(input: string): string | null {
 export function isUuid(text: string): boolean {
   return uuidExact.test(text);
 }
+
+/** A ticket id in groups of four hex digits ("3f2b 8c1e 9a4d …"), easy to read aloud and compare by eye. */
+export function groupTicketId(id: string): string[] {
+  const hex = id.replace(/-/g, '').toLowerCase();
+  const groups: string[] = [];
+  for (let i = 0; i < hex.length; i += 4) groups.push(hex.slice(i, i + 4));
+  return groups;
+}
+
+/** The first 8 characters of a ticket id: enough to tell tickets apart in a list, and to type at a door. */
+export function shortTicketId(id: string): string {
+  return id.slice(0, 8).toLowerCase();
+}
+
+/**
+ * What makes two scans "the same code": the ticket id when one can be found in what was scanned
+ * (a URL, any letter case, spaces around), else the trimmed, lower-cased text itself (a typed prefix).
+ */
+export function scanKeyOf(code: string): string {
+  return normalizeTicketId(code) ?? code.trim().toLowerCase();
+}

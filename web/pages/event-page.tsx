@@ -1,6 +1,6 @@
 import { Breadcrumbs, Button, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconDownload, IconRefresh } from '@tabler/icons-react';
+import { IconDownload, IconRefresh, IconTicket } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -8,8 +8,9 @@ import { ErrorCode } from '../../shared/error-codes.js';
 import { describeError, hasCode } from '../api/errors.js';
 import { getEventStatus, ticketsCsvUrl } from '../api/events.js';
 import { AddTicketsCard } from '../components/add-tickets-card.js';
+import { DoorLinksCard } from '../components/door-links-card.js';
 import { EventCounters } from '../components/event-counters.js';
-import { AnchorLink } from '../components/links.js';
+import { AnchorLink, ButtonLink } from '../components/links.js';
 import { PageLoader } from '../components/page-loader.js';
 import { NoSuchEvent, QueryError } from '../components/route-states.js';
 import { TicketsTable } from '../components/tickets-table.js';
@@ -20,7 +21,7 @@ import { eventKeys, useEvent, useEventStatus } from '../queries/events.js';
 
 const route = getRouteApi('/_authed/events/$eventId');
 
-/** One event: details, live counters with Refresh, CSV download, add tickets, and its tickets. */
+/** One event: details, live counters with Refresh, CSV download, add tickets, door links, and its tickets. */
 export function EventPage() {
   const { eventId } = route.useParams();
   const search = route.useSearch();
@@ -96,6 +97,14 @@ export function EventPage() {
           </Text>
         </Stack>
         <Group gap="sm">
+          <ButtonLink
+            to="/check"
+            search={{ event: eventId }}
+            variant="default"
+            leftSection={<IconTicket size={16} aria-hidden />}
+          >
+            Check a ticket
+          </ButtonLink>
           <Button
             variant="default"
             leftSection={<IconRefresh size={16} aria-hidden />}
@@ -130,6 +139,8 @@ export function EventPage() {
         </Stack>
         <AddTicketsCard eventId={eventId} />
       </SimpleGrid>
+
+      <DoorLinksCard eventId={eventId} />
 
       <TicketsTable
         eventId={eventId}

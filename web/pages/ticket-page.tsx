@@ -1,5 +1,6 @@
 import {
   ActionIcon,
+  Anchor,
   Breadcrumbs,
   Card,
   Center,
@@ -129,7 +130,7 @@ export function TicketPage() {
             <Stack align="center" gap="xs">
               <div style={{ background: 'white', padding: 12, borderRadius: 8, lineHeight: 0 }}>
                 <QRCodeSVG
-                  value={t.id}
+                  value={t.publicUrl}
                   size={176}
                   level="M"
                   title={`QR code of ticket ${t.id}`}
@@ -137,8 +138,12 @@ export function TicketPage() {
                   aria-label={`QR code of ticket ${t.id}`}
                 />
               </div>
-              <Text size="xs" c="dimmed">
-                Scan at the door
+              <Text size="xs" c="dimmed" ta="center">
+                Scan at the door. A phone camera opens the ticket’s{' '}
+                <Anchor href={t.publicUrl} target="_blank" rel="noopener" size="xs" underline="always">
+                  public page
+                </Anchor>
+                , which never uses it.
               </Text>
             </Stack>
           </Center>

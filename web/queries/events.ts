@@ -34,9 +34,13 @@ export function useEventList(query: EventListQuery) {
   });
 }
 
-/** One event's details. */
-export function useEvent(eventId: string) {
-  return useQuery({ queryKey: eventKeys.detail(eventId), queryFn: ({ signal }) => getEvent(eventId, signal) });
+/** One event's details (`enabled` false: not fetched, e.g. while no event is chosen). */
+export function useEvent(eventId: string, enabled = true) {
+  return useQuery({
+    queryKey: eventKeys.detail(eventId),
+    queryFn: ({ signal }) => getEvent(eventId, signal),
+    enabled,
+  });
 }
 
 /** An event's counters, polled while the page is visible. */

@@ -1,10 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { getTicket, redeemTicket } from '../api/tickets.js';
+import { getPublicTicket, getTicket, redeemTicket } from '../api/tickets.js';
 import { eventKeys } from './events.js';
 
 export const ticketKeys = {
   detail: (ticketId: string) => ['tickets', ticketId] as const,
+  public: (ticketId: string) => ['public-ticket', ticketId] as const,
 };
+
+/** A ticket as its holder sees it (no login): OK, USED or not found. Never redeems. */
+export function usePublicTicket(ticketId: string) {
+  return useQuery({
+    queryKey: ticketKeys.public(ticketId),
+    queryFn: ({ signal }) => getPublicTicket(ticketId, signal),
+    staleTime: 0,
+  });
+}
 
 /** One ticket (owner view, with its event). */
 export function useTicket(ticketId: string) {

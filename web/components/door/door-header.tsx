@@ -1,0 +1,56 @@
+import { Box, Group, Stack, Text } from '@mantine/core';
+import { IconDoorEnter } from '@tabler/icons-react';
+import type { DoorMe } from '../../../shared/door.js';
+import { formatCalendarDate, formatCount } from '../../lib/format.js';
+
+/** The event, the door and the device this phone scans for, and the live count admitted / total. */
+export function DoorHeader({ me }: { me: DoorMe }) {
+  return (
+    <Box component="header" px="sm" py={8} className="door-header">
+      <Group justify="space-between" wrap="nowrap" gap="sm" align="center">
+        <Group gap={8} wrap="nowrap" style={{ minWidth: 0 }}>
+          <IconDoorEnter size={28} aria-hidden style={{ flexShrink: 0 }} />
+          <Stack gap={0} style={{ minWidth: 0 }}>
+            <Text
+              component="h1"
+              fw={800}
+              fz={{ base: 17, sm: 22 }}
+              lh={1.2}
+              lineClamp={2}
+              m={0}
+              data-testid="door-event"
+            >
+              {me.event.name}
+            </Text>
+            <Text fz={{ base: 13, sm: 15 }} c="dimmed" truncate="end" data-testid="door-label">
+              {me.doorLink.label}
+              {me.device ? ` · ${me.device}` : ''}
+              <Text span visibleFrom="sm" inherit>
+                {' · '}
+                {formatCalendarDate(me.event.date)}
+              </Text>
+            </Text>
+          </Stack>
+        </Group>
+        <Stack
+          gap={0}
+          align="flex-end"
+          style={{ flexShrink: 0 }}
+          aria-label={`${me.redeemedTickets} of ${me.totalTickets} tickets admitted`}
+          role="group"
+        >
+          <Text fw={800} fz={{ base: 22, sm: 30 }} lh={1.1} className="tabular" data-testid="door-counters">
+            {formatCount(me.redeemedTickets)}
+            <Text span c="dimmed" inherit fw={600}>
+              {' / '}
+              {formatCount(me.totalTickets)}
+            </Text>
+          </Text>
+          <Text fz={12} c="dimmed" tt="uppercase" fw={700}>
+            admitted
+          </Text>
+        </Stack>
+      </Group>
+    </Box>
+  );
+}

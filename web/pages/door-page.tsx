@@ -1,0 +1,152 @@
+import { Box, Center, Container, SimpleGrid, Stack, Text } from '@mantine/core';
+import { useNetwork } from '@mantine/hooks';
+import { IconWifiOff } from '@tabler/icons-react';
+import { useCallback, useEffect, useState } from 'react';
+import type { DoorMe } from '../../shared/door.js';
+import { doorAccessLost } from '../api/door.js';
+import { describeError } from '../api/errors.js';
+import { type DoorAccessProblem, DoorAccessScreen } from '../components/door/door-access-screen.js';
+import { DoorAnswer } from '../components/door/door-answer.js';
+import { DoorCamera } from '../components/door/door-camera.js';
+import { DoorDevicePrompt } from '../components/door/door-device-prompt.js';
+import { DoorHeader } from '../components/door/door-header.js';
+import { DoorManualEntry } from '../components/door/door-manual-entry.js';
+import { DoorRecentScans } from '../components/door/door-recent-scans.js';
+import { PageLoader } from '../components/page-loader.js';
+import { QueryError } from '../components/route-states.js';
+import { saveDeviceName, secretFromHash } from '../lib/door-device.js';
+import { unlockDoorAudio } from '../lib/door-feedback.js';
+import { useDoorScanner } from '../lib/use-door-scanner.js';
+import { usePageTitle } from '../lib/use-page-title.js';
+import { useDoorMe, useDoorScans, useStartDoorSession } from '../queries/door.js';
+
+/** A persistent notice while the phone is offline: scans cannot be checked. */
+function OfflineBanner() {
+  return (
+    <Box role="status" className="door-offline" px="sm" py={8} data-testid="door-offline">
+      <Text fw={700} fz="md" ta="center">
+        <IconWifiOff size={18} aria-hidden style={{ verticalAlign: '-3px', marginRight: 6 }} />
+        Offline: scans cannot be checked until the connection is back
+      </Text>
+    </Box>
+  );
+}
+
+/** The scanner itself: header, camera, typing, recent scans, and the full-screen answer. */
+function DoorScannerScreen({
+  me,
+  onAccessLost,
+}: {
+  me: DoorMe;
+  onAccessLost: (why: 'revoked' | 'signed_out') => void;
+}) {
+  usePageTitle(`Door · ${me.event.name}`);
+  const { online } = useNetwork();
+  const scanner = useDoorScanner({ onAccessLost });
+  const scans = useDoorScans(true);
+  const lost = doorAccessLost(scans.error);
+  useEffect(() => {
+    if (lost) onAccessLost(lost);
+  }, [lost, onAccessLost]);
+
+  return (
+    <Box component="main" mih="100dvh" className="door-page">
+      <DoorHeader me={me} />
+      {!online && <OfflineBanner />}
+      <Container size="lg" px="sm" py="sm">
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+          <Stack gap="sm">
+            <DoorCamera onCode={(code) => scanner.submit(code, 'camera')} />
+            <DoorManualEntry screen={scanner.machine.screen} onSubmit={(code) => scanner.submit(code, 'typed')} />
+            <Text size="xs" c="dimmed" visibleFrom="xs">
+              A handheld scanner works anywhere on this page: no need to tap first.
+            </Text>
+          </Stack>
+          <DoorRecentScans
+            scans={scans.data}
+            error={scans.error}
+            onUndone={scanner.forget}
+            onAccessLost={onAccessLost}
+          />
+        </SimpleGrid>
+      </Container>
+      <DoorAnswer screen={scanner.machine.screen} onDismiss={scanner.dismiss} onRetry={scanner.retry} />
+    </Box>
+  );
+}
+
+/**
+ * `/door`: the page a door link opens, for a volunteer's phone. With a secret in the fragment it asks
+ * for the device's name and opens a door session (a cookie), then drops the secret from the address;
+ * without one it resumes the session this phone already has. No organiser login, no app chrome.
+ */
+export function DoorPage() {
+  const [secret, setSecret] = useState(() => secretFromHash(window.location.hash));
+  const [problem, setProblem] = useState<DoorAccessProblem | null>(null);
+  const start = useStartDoorSession();
+  const me = useDoorMe(secret === null && problem === null);
+  usePageTitle('Door');
+  const onAccessLost = useCallback((why: 'revoked' | 'signed_out') => setProblem(why), []);
+
+  // A door link opened on a page that is already /door (pasted in the address bar) changes only the fragment.
+  useEffect(() => {
+    const onHashChange = () => {
+      const next = secretFromHash(window.location.hash);
+      if (next === null) return;
+      setProblem(null);
+      setSecret(next);
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+
+  if (problem) return <DoorAccessScreen problem={problem} />;
+
+  if (secret !== null) {
+    const onStart = (deviceName: string) => {
+      unlockDoorAudio(); // this tap lets the page play sounds later
+      saveDeviceName(deviceName);
+      start.mutate(
+        { secret, deviceName },
+        {
+          onSuccess: () => {
+            // The secret has done its job: keep it out of the history, bookmarks and screenshots.
+            window.history.replaceState(
+              window.history.state,
+              '',
+              `${window.location.pathname}${window.location.search}`,
+            );
+            setSecret(null);
+          },
+          onError: (error) => {
+            const lost = doorAccessLost(error);
+            if (lost) setProblem(lost === 'revoked' ? 'revoked' : 'invalid_link');
+          },
+        },
+      );
+    };
+    const error = start.isError && !doorAccessLost(start.error) ? describeError(start.error) : null;
+    return <DoorDevicePrompt onStart={onStart} pending={start.isPending} error={error} />;
+  }
+
+  const meLost = doorAccessLost(me.error);
+  if (meLost) return <DoorAccessScreen problem={meLost} />;
+  // A failed poll keeps the last counters on screen (the offline banner says why); only a first load fails here.
+  if (me.isError && !me.data) {
+    return (
+      <Center component="main" mih="100dvh" p="md">
+        <Box maw={480} w="100%">
+          <QueryError error={me.error} onRetry={() => void me.refetch()} title="Could not open the door" />
+        </Box>
+      </Center>
+    );
+  }
+  if (!me.data) {
+    return (
+      <Box component="main">
+        <PageLoader label="Opening the door…" />
+      </Box>
+    );
+  }
+  return <DoorScannerScreen me={me.data} onAccessLost={onAccessLost} />;
+}
