@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Proc, root } from './lib.js';
 
-export type Part = 'rush' | 'create' | 'scale';
+export type Part = 'rush' | 'create' | 'scale' | 'page';
 
 export interface Sizes {
   rushTickets: number;
@@ -22,6 +22,8 @@ export interface Sizes {
   readSamples: number;
   readRuns: number;
   walkMaxSeconds: number;
+  /** Guests checked in through the door page by keyboard wedge. */
+  doorPageGuests: number;
 }
 
 const quickSizes: Sizes = {
@@ -38,6 +40,7 @@ const quickSizes: Sizes = {
   readSamples: 200,
   readRuns: 1,
   walkMaxSeconds: 20,
+  doorPageGuests: 50,
 };
 
 const fullSizes: Sizes = {
@@ -54,6 +57,7 @@ const fullSizes: Sizes = {
   readSamples: 200,
   readRuns: 3,
   walkMaxSeconds: 90,
+  doorPageGuests: 200,
 };
 
 export const CONNECTIONS = 64;
@@ -73,6 +77,8 @@ export const targets = {
   csvSeconds: 5,
   csvRssMb: 200,
   p95Ms: 20,
+  /** 500 guests in 20 minutes through one door. */
+  secondsPerGuest: 2,
 };
 
 export interface Options {
@@ -92,7 +98,7 @@ export interface Options {
   softDeadlineMin: number;
 }
 
-/** Reads the command line (--quick, --only rush,create,scale, --out <file>, --no-pg) and the environment. */
+/** Reads the command line (--quick, --only rush,create,scale,page, --out <file>, --no-pg) and the environment. */
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
   const quick = argv.includes('--quick');
   const optionValue = (name: string) => {

@@ -5,7 +5,7 @@
 import os from 'node:os';
 import { TICKET_CHUNK } from '../server/db/insert-tickets.js';
 import { COUNTER_SLOTS } from '../server/domain/events/event-counters.js';
-import { f, n0 } from './lib.js';
+import { f, median, n0, percentile } from './lib.js';
 import { CONNECTIONS, DUPLICATE_TICKETS, type Options, PAGE_LIMIT, SEARCH_COMMON } from './options.js';
 import type { Row } from './report.js';
 import type { Results } from './results.js';
@@ -116,6 +116,15 @@ export function renderMarkdown({ results, table, notes, options, minutes, startL
     lines.push('');
     lines.push(
       `Then ${n0(s.events)} more events of the same user were inserted straight into the database file (${f(s.seedMs / 1000, 2)} s; rows as \`createEvent\` makes them, ${COUNTER_SLOTS} counter slots and one batch and ticket each). Each p95 is over ${sizes.readSamples} sequential requests after 10 untimed ones, median of up to ${sizes.readRuns} runs (one run when a run takes over 10 s); per run: search \`GET /api/events?q=${SEARCH_COMMON}&page=1&pageSize=20\` (${n0(s.searchMatches)} matches) ${s.searchP95.map((v) => f(v)).join(', ')} ms; a rare query (\`q=${s.searchRare}\`, ${n0(s.searchRareMatches)} match${s.searchRareMatches === 1 ? '' : 'es'}) ${s.searchRareP95.map((v) => f(v)).join(', ')} ms; \`GET /api/events/:id/status\` ${s.statusP95.map((v) => f(v)).join(', ')} ms. The deep page: ${n0(s.deepWalk.pages)} pages of ${PAGE_LIMIT} followed through \`nextCursor\` to ticket ${n0(s.deepWalk.startsAt)} (${f(s.deepWalk.ms / 1000, 1)} s, ${f(s.deepWalk.ms / s.deepWalk.pages)} ms a page${s.deepWalk.startsAt < s.deepWalk.target ? `; the walk is bounded to ${sizes.walkMaxSeconds} s and stopped before ticket ${n0(s.deepWalk.target)} because pages get slower the deeper they are` : ''}), then that page fetched again and again: ${s.deepP95.map((v) => f(v)).join(', ')} ms.`,
+    );
+    lines.push('');
+  }
+  const p = results.doorPage;
+  if (p) {
+    lines.push('### The door page');
+    lines.push('');
+    lines.push(
+      `A phone-sized (360×740) headless Chromium opens a door link of a fresh SQLite server (the compiled server serving the built web app), names the device, and checks ${n0(p.guests)} guests in with a keyboard-wedge scanner: each ticket id typed with nothing focused, then Enter. Each guest's scan starts as soon as the previous verdict shows, as a volunteer with a handheld scanner works (the page takes a new scan while a verdict is on screen); a first guest, not counted, warms the page up and shows how long a verdict stays when left alone (${f(p.verdictToReadyMs / 1000, 1)} s). Scan → verdict per guest: median ${f(median(p.scanToVerdictMs), 0)} ms, p95 ${f(percentile(p.scanToVerdictMs, 95), 0)} ms, max ${f(Math.max(...p.scanToVerdictMs), 0)} ms; ${n0(p.guests)} guests in ${f(p.totalMs / 1000, 1)} s. The time includes typing the 36 characters (Playwright's keyboard, faster than most scanners). What limits the door is the guest and the volunteer, not the page.`,
     );
     lines.push('');
   }

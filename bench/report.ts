@@ -2,7 +2,7 @@
  * The verdicts of `npm run bench`: one row per measure with the same run's reference and the
  * target, printed as a text table and rendered in the markdown report.
  */
-import { f, median, n0 } from './lib.js';
+import { f, median, n0, percentile } from './lib.js';
 import { CONNECTIONS, DUPLICATE_TICKETS, type Options, PAGE_LIMIT, SEARCH_COMMON, targets } from './options.js';
 import type { Load, Results } from './results.js';
 
@@ -81,6 +81,18 @@ export function buildRows(results: Results, { sizes }: Options): Row[] {
       ratio: `${f(Math.floor(dupRatio * 100) / 100, 2)}×`,
       target: '≥ 1× first scans',
       verdict: verdict(dupRatio >= targets.duplicateRatio && dupOther === 0),
+    });
+  }
+  const p = results.doorPage;
+  if (p) {
+    const perGuest = p.totalMs / 1000 / p.guests;
+    out.push({
+      measure: `Door page: seconds a guest, ${n0(p.guests)} guests by keyboard wedge, back to back`,
+      admit: `${f(perGuest, 2)} s; scan → verdict median ${f(median(p.scanToVerdictMs), 0)} ms, p95 ${f(percentile(p.scanToVerdictMs, 95), 0)} ms`,
+      reference: `verdict shown ${f(p.verdictToReadyMs / 1000, 1)} s when left alone; admitted ${n0(p.admitted)} of ${n0(p.guests)}`,
+      ratio: '',
+      target: `≤ ${targets.secondsPerGuest} s a guest`,
+      verdict: verdict(perGuest <= targets.secondsPerGuest && p.admitted === p.guests),
     });
   }
   const c = results.creation;

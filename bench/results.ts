@@ -3,6 +3,7 @@
  * table and the markdown report by report.ts and report-markdown.ts.
  */
 import type { CreationResult } from './create-event.js';
+import type { DoorPageResult } from './door-page.js';
 import type { CsvDownload } from './export-csv.js';
 
 /** One autocannon run, summarized. */
@@ -69,6 +70,7 @@ export interface Results {
   pgLeftOut: number[];
   creation?: CreationResult;
   scale?: ScaleResult;
+  doorPage?: DoorPageResult;
   /** One line per part that failed, prefixed with the part's name. */
   errors: string[];
 }

@@ -6,7 +6,7 @@
  *   npm run bench -- --quick           smoke run with small sizes (under 2 minutes), writes to the temp folder
  *   ADMIT_BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test npm run bench
  *                                      adds the PostgreSQL door rush (WORKERS=1 and 2) in a fresh database
- * Options: --only rush,create,scale  --no-pg  --out <file>
+ * Options: --only rush,create,scale,page  --no-pg  --out <file>
  *
  * Every server is the compiled one (`npm start`'s dist/node) on a fresh database, and all load
  * goes to 127.0.0.1. Each part lives in its own module and returns what it measured; this file
@@ -17,6 +17,7 @@ import path from 'node:path';
 import { ensureServerBuild } from '../test/processes.js';
 import { measureAtScale } from './at-scale.js';
 import { runCreation } from './creation.js';
+import { measureDoorPage } from './door-page.js';
 import { rushOnPostgres, rushOnSqlite } from './door-rush.js';
 import { f, type Proc } from './lib.js';
 import { type Bench, parseOptions, startClock, wants } from './options.js';
@@ -59,6 +60,10 @@ async function main() {
   }
   if (wants(options, 'scale')) {
     results.scale = await runPart(results.errors, 'export and reads', () => measureAtScale(bench));
+  }
+  if (wants(options, 'page')) {
+    const guests = options.sizes.doorPageGuests;
+    results.doorPage = await runPart(results.errors, 'door page', () => measureDoorPage(bench, guests));
   }
   if (wants(options, 'rush') && pgUrl) {
     for (const workers of [1, 2]) {
