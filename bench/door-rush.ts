@@ -9,13 +9,11 @@ import { registerRemote, remoteTicketIds } from '../test/processes.js';
 import { createEventRemote } from './export-csv.js';
 import {
   cannon,
-  doorScanRequests,
   f,
   freshPgDatabase,
   idRequests,
   type Measured,
   n0,
-  openDoorRemote,
   type Proc,
   sleep,
   startAdmit,
@@ -50,20 +48,6 @@ async function eventStatus(url: string, headers: Record<string, string>, eventId
 /** `amount` scans with 64 connections cycling over `ids` (all redeemed already: every answer a 410). */
 function duplicateLoad(url: string, ids: readonly string[], amount: number, maxSeconds: number) {
   return cannon({ url, connections: CONNECTIONS, amount, requests: idRequests(ids, true), timeout: 30 }, maxSeconds);
-}
-
-/** Admits every id once through the door with 64 connections, as one door session. */
-function doorLoad(url: string, ids: readonly string[], token: string, maxSeconds: number) {
-  return cannon(
-    { url, connections: CONNECTIONS, amount: ids.length, requests: doorScanRequests(ids, token), timeout: 30 },
-    maxSeconds,
-  );
-}
-
-async function doorAdmitted(url: string, token: string): Promise<number> {
-  const res = await fetch(`${url}/api/door/me`, { headers: { authorization: `Bearer ${token}` } });
-  if (!res.ok) throw new Error(`door/me answered ${res.status}`);
-  return ((await res.json()) as { redeemedTickets: number }).redeemedTickets;
 }
 
 /** Redeems every id once with 64 connections (each request takes the next id). */
@@ -102,13 +86,6 @@ async function measureDoorRush({ options, clock, running }: Bench, spec: RushSpe
     const ids = await remoteTicketIds(server.url, headers, created.id);
     if (ids.length !== sizes.rushTickets) throw new Error(`CSV gave ${ids.length} ids`);
     clock.log(`door rush ${label}: ${n0(ids.length)} tickets created in ${f(created.ms / 1000, 2)} s`);
-    // The door scans an event of its own, as many tickets, through a door session.
-    const doorEvent = await createEventRemote(server.url, headers, 'Door scans', sizes.rushTickets);
-    const doorIds = await remoteTicketIds(server.url, headers, doorEvent.id);
-    const doorToken = await openDoorRemote(server.url, headers, doorEvent.id);
-    const warmDoor = await createEventRemote(server.url, headers, 'Door warm-up', sizes.warmupTickets);
-    const warmDoorIds = await remoteTicketIds(server.url, headers, warmDoor.id);
-    const warmDoorToken = await openDoorRemote(server.url, headers, warmDoor.id);
 
     // The ceiling answers exactly the body of a real redeem 200.
     const probe = await fetch(`${server.url}/redeem/${warmIds[0]}`);
@@ -121,7 +98,6 @@ async function measureDoorRush({ options, clock, running }: Bench, spec: RushSpe
     // Warm-up (JIT, connections, caches), not counted.
     await rushLoad(server.url, warmIds.slice(1), maxSeconds);
     await rushLoad(bare.url, warmIds.slice(1), maxSeconds);
-    await doorLoad(server.url, warmDoorIds, warmDoorToken, maxSeconds);
     // SQLite: the duplicate storm's own ceiling, a bare route answering the real 410 problem (a
     // bigger body than the 200), shows what the HTTP answer alone costs against the 200's.
     const gone = await fetch(`${server.url}/redeem/${warmIds[0]}`);
@@ -144,7 +120,6 @@ async function measureDoorRush({ options, clock, running }: Bench, spec: RushSpe
       body410Bytes: Buffer.byteLength(goneBody),
       rounds: [],
       redeemedTickets: 0,
-      doorAdmitted: 0,
     };
     // Duplicate storm: 100 tickets of the warm-up event, all redeemed by now, scanned over and over.
     const dupIds = warmIds.slice(1, 1 + DUPLICATE_TICKETS);
@@ -160,10 +135,6 @@ async function measureDoorRush({ options, clock, running }: Bench, spec: RushSpe
         admit: async () => summarize(await rushLoad(server.url, slice, maxSeconds)),
         bare: async () => summarize(await rushLoad(bare?.url as string, slice, maxSeconds)),
         duplicate: async () => summarize(await duplicateLoad(server.url, dupIds, slice.length, maxSeconds)),
-        door: async () => {
-          const doorSlice = doorIds.slice(round * per, round * per + slice.length);
-          return summarize(await doorLoad(server.url, doorSlice, doorToken, maxSeconds));
-        },
       };
       const ceiling410 = bare410?.url;
       if (ceiling410) loads.bare410 = async () => summarize(await rushLoad(ceiling410, slice, maxSeconds));
@@ -173,21 +144,15 @@ async function measureDoorRush({ options, clock, running }: Bench, spec: RushSpe
         const name = names[(i + round) % names.length] as string;
         measured[name] = await (loads[name] as () => Promise<Load>)();
       }
-      const {
-        admit,
-        bare: ceiling,
-        duplicate,
-        door,
-      } = measured as Record<'admit' | 'bare' | 'duplicate' | 'door', Load>;
-      result.rounds.push({ admit, bare: ceiling, duplicate, door, bare410: measured.bare410 });
+      const { admit, bare: ceiling, duplicate } = measured as Record<'admit' | 'bare' | 'duplicate', Load>;
+      result.rounds.push({ admit, bare: ceiling, duplicate, bare410: measured.bare410 });
       sent += slice.length;
       clock.log(
-        `door rush ${label} round ${round + 1}/${sizes.rushRounds}: ${n0(admit.okPerSec)} redeems/s (p50 ${admit.p50} ms, p99 ${admit.p99} ms, non-2xx ${admit.non2xx}) vs bare ${n0(ceiling.rps)} req/s; duplicates ${n0(duplicate.status410 / duplicate.seconds)} 410s/s; door ${n0(door.okPerSec)} scans/s (p50 ${door.p50} ms, p99 ${door.p99} ms)`,
+        `door rush ${label} round ${round + 1}/${sizes.rushRounds}: ${n0(admit.okPerSec)} redeems/s (p50 ${admit.p50} ms, p99 ${admit.p99} ms, non-2xx ${admit.non2xx}) vs bare ${n0(ceiling.rps)} req/s; duplicates ${n0(duplicate.status410 / duplicate.seconds)} 410s/s`,
       );
     }
     result.used = sent;
     result.redeemedTickets = (await eventStatus(server.url, headers, created.id)).redeemedTickets;
-    result.doorAdmitted = await doorAdmitted(server.url, doorToken);
     return result;
   } finally {
     for (const proc of [bare, bare410]) {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Proc, root } from './lib.js';
 
-export type Part = 'rush' | 'create' | 'scale' | 'page';
+export type Part = 'rush' | 'create' | 'scale' | 'door' | 'page';
 
 export interface Sizes {
   rushTickets: number;
@@ -24,6 +24,9 @@ export interface Sizes {
   walkMaxSeconds: number;
   /** Guests checked in through the door page by keyboard wedge. */
   doorPageGuests: number;
+  /** Door scans against GET /redeem (wrk): rounds, and seconds of each load in a round. */
+  doorRounds: number;
+  doorSeconds: number;
 }
 
 const quickSizes: Sizes = {
@@ -41,6 +44,8 @@ const quickSizes: Sizes = {
   readRuns: 1,
   walkMaxSeconds: 20,
   doorPageGuests: 50,
+  doorRounds: 1,
+  doorSeconds: 2,
 };
 
 const fullSizes: Sizes = {
@@ -58,6 +63,8 @@ const fullSizes: Sizes = {
   readRuns: 3,
   walkMaxSeconds: 90,
   doorPageGuests: 200,
+  doorRounds: 5,
+  doorSeconds: 3,
 };
 
 export const CONNECTIONS = 64;
@@ -98,7 +105,7 @@ export interface Options {
   softDeadlineMin: number;
 }
 
-/** Reads the command line (--quick, --only rush,create,scale,page, --out <file>, --no-pg) and the environment. */
+/** Reads the command line (--quick, --only rush,create,scale,door,page, --out <file>, --no-pg) and the environment. */
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
   const quick = argv.includes('--quick');
   const optionValue = (name: string) => {

@@ -4,6 +4,7 @@
  */
 import type { CreationResult } from './create-event.js';
 import type { DoorPageResult } from './door-page.js';
+import type { DoorScansResult } from './door-scans.js';
 import type { CsvDownload } from './export-csv.js';
 
 /** One autocannon run, summarized. */
@@ -25,8 +26,6 @@ export interface RushRound {
   bare: Load;
   duplicate: Load;
   bare410?: Load;
-  /** First scans of as many other tickets through the door (POST /api/door/scans, a door session). */
-  door: Load;
 }
 
 export interface RushResult {
@@ -43,8 +42,6 @@ export interface RushResult {
   /** Fewer than the planned rounds when the run's time budget ran out. */
   rounds: RushRound[];
   redeemedTickets: number;
-  /** Tickets of the door's own event the door scans admitted, read back from /api/door/me. */
-  doorAdmitted: number;
 }
 
 export interface ScaleResult {
@@ -71,6 +68,8 @@ export interface Results {
   creation?: CreationResult;
   scale?: ScaleResult;
   doorPage?: DoorPageResult;
+  /** SQLite, then PostgreSQL WORKERS=1 when measured. */
+  doorScans: DoorScansResult[];
   /** One line per part that failed, prefixed with the part's name. */
   errors: string[];
 }

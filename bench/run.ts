@@ -6,7 +6,7 @@
  *   npm run bench -- --quick           smoke run with small sizes (under 2 minutes), writes to the temp folder
  *   ADMIT_BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test npm run bench
  *                                      adds the PostgreSQL door rush (WORKERS=1 and 2) in a fresh database
- * Options: --only rush,create,scale,page  --no-pg  --out <file>
+ * Options: --only rush,create,scale,door,page  --no-pg  --out <file>
  *
  * Every server is the compiled one (`npm start`'s dist/node) on a fresh database, and all load
  * goes to 127.0.0.1. Each part lives in its own module and returns what it measured; this file
@@ -19,6 +19,7 @@ import { measureAtScale } from './at-scale.js';
 import { runCreation } from './creation.js';
 import { measureDoorPage } from './door-page.js';
 import { rushOnPostgres, rushOnSqlite } from './door-rush.js';
+import { doorScansOnPostgres, doorScansOnSqlite } from './door-scans.js';
 import { f, type Proc } from './lib.js';
 import { type Bench, parseOptions, startClock, wants } from './options.js';
 import { buildRows, formatTextTable, listNotes } from './report.js';
@@ -42,7 +43,7 @@ async function main() {
   const bench: Bench = { options, clock: startClock(options.softDeadlineMin), running: new Set<Proc>() };
   const { clock, running } = bench;
   const { quick, pgUrl } = options;
-  const results: Results = { rush: [], pgLeftOut: [], errors: [] };
+  const results: Results = { rush: [], pgLeftOut: [], errors: [], doorScans: [] };
   const startLoad = describeMachine().load;
   process.on('SIGINT', () => {
     for (const p of running) p.child.kill('SIGKILL');
@@ -60,6 +61,14 @@ async function main() {
   }
   if (wants(options, 'scale')) {
     results.scale = await runPart(results.errors, 'export and reads', () => measureAtScale(bench));
+  }
+  if (wants(options, 'door')) {
+    const door = await runPart(results.errors, 'door scans SQLite', () => doorScansOnSqlite(bench));
+    if (door) results.doorScans.push(door);
+    if (pgUrl && !clock.late()) {
+      const pg = await runPart(results.errors, 'door scans PostgreSQL', () => doorScansOnPostgres(bench, pgUrl));
+      if (pg) results.doorScans.push(pg);
+    }
   }
   if (wants(options, 'page')) {
     const guests = options.sizes.doorPageGuests;
