@@ -12,23 +12,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromiumPath, launchChromium } from '../e2e/chromium.js';
 import { registerRemote, remoteTicketIds } from '../test/processes.js';
 import { createEventRemote } from './export-csv.js';
 import { f, median, percentile, root, startAdmit } from './lib.js';
 import type { Bench } from './options.js';
-
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const launchArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface DoorPageResult {
   guests: number;
@@ -54,7 +42,7 @@ export async function measureDoorPage(bench: Bench, guests: number): Promise<Doo
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'admit-bench-'));
   const server = await startAdmit(`sqlite:${path.join(dir, 'admit.db')}`, { WEB_ROOT: path.join(root, 'dist', 'web') });
   running.add(server);
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: launchArgs, headless: true });
+  const browser = await launchChromium();
   try {
     const headers = await registerRemote(server.url, 'door-page');
     const event = await createEventRemote(server.url, headers, 'Door page', guests + 1);

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import QRCode from 'qrcode';
-import { chromiumPath } from './support.js';
+import { launchChromium } from './chromium.js';
 
 /** Debian's ffmpeg, which turns a QR code picture into a fake camera's video. */
 export const ffmpegPath = process.env.FFMPEG_PATH ?? '/usr/bin/ffmpeg';
@@ -39,20 +39,11 @@ export async function makeQrVideo(dir: string, name: string, text: string): Prom
 
 /** Headless Chromium whose camera is a video file (permission granted, as if the volunteer said yes). */
 export function launchCameraBrowser(video: string): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${video}`,
-    ],
-  });
+  return launchChromium([
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-video-capture=${video}`,
+  ]);
 }
 
 /** A phone-sized browser profile with no organiser session; service workers blocked so page.route sees every request. */

@@ -3,12 +3,15 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Download, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { chromiumPath, launchChromium } from './chromium.js';
+
+export { chromiumPath };
+
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** True when the browser journeys cannot run here; each e2e file skips itself with a message. */
 export const noChromium = !existsSync(chromiumPath);
 if (noChromium) {
@@ -17,17 +20,6 @@ if (noChromium) {
       'Install Debian\'s "chromium" package or set CHROMIUM_PATH.',
   );
 }
-
-const launchArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const webRoot = fileURLToPath(new URL('../dist/web', import.meta.url));
 export const password = 'correct horse battery staple';
@@ -54,7 +46,7 @@ export async function startServer(): Promise<{ baseUrl: string; close: () => Pro
 
 /** Debian's Chromium, headless. */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath, args: launchArgs, headless: true });
+  return launchChromium();
 }
 
 /** A fresh browser profile (no cookies) with downloads allowed; fails the test on page errors. */
