@@ -11,7 +11,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openStore } from '../server/db/database.js';
-import { TICKET_CHUNK } from '../server/db/insert-tickets.js';
+import { ROWS_PER_STATEMENT, TICKET_CHUNK } from '../server/db/insert-tickets.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { sortedTicketIds } from '../server/db/ticket-ids.js';
 import { createEvent } from '../server/domain/events/create-event.js';
@@ -21,7 +21,7 @@ import { median } from './lib.js';
 /** The pragmas the server sets, read back from a store opened by the server's own openStore. */
 const PRAGMAS = ['journal_mode', 'synchronous', 'foreign_keys', 'busy_timeout', 'cache_size', 'temp_store'] as const;
 /** Rows per raw INSERT: as many as Admit's statements carry (fewer calls into SQLite than one row a statement). */
-const RAW_ROWS = TICKET_CHUNK;
+const RAW_ROWS = ROWS_PER_STATEMENT;
 
 async function freshStore() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'admit-bench-'));

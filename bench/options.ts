@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Proc, root } from './lib.js';
 
-export type Part = 'rush' | 'create' | 'scale' | 'door' | 'page';
+export type Part = 'rush' | 'create' | 'scale' | 'door' | 'page' | 'watch';
 
 export interface Sizes {
   rushTickets: number;
@@ -27,6 +27,12 @@ export interface Sizes {
   /** Door scans against GET /redeem (wrk): rounds, and seconds of each load in a round. */
   doorRounds: number;
   doorSeconds: number;
+  /** The watch: tickets of the event created while watched; of the event added to, before and added. */
+  watchCreate: number;
+  watchExisting: number;
+  watchAdd: number;
+  /** Tickets of the event the watcher redeems. */
+  watchTickets: number;
 }
 
 const quickSizes: Sizes = {
@@ -46,6 +52,10 @@ const quickSizes: Sizes = {
   doorPageGuests: 50,
   doorRounds: 1,
   doorSeconds: 2,
+  watchCreate: 100_000,
+  watchExisting: 200_000,
+  watchAdd: 50_000,
+  watchTickets: 5_000,
 };
 
 const fullSizes: Sizes = {
@@ -65,6 +75,10 @@ const fullSizes: Sizes = {
   doorPageGuests: 200,
   doorRounds: 5,
   doorSeconds: 3,
+  watchCreate: 1_000_000,
+  watchExisting: 2_000_000,
+  watchAdd: 500_000,
+  watchTickets: 20_000,
 };
 
 export const CONNECTIONS = 64;
@@ -86,6 +100,9 @@ export const targets = {
   p95Ms: 20,
   /** 500 guests in 20 minutes through one door. */
   secondsPerGuest: 2,
+  /** Redeems and /healthz while a big write runs (issue 11). */
+  watchP99Ms: 100,
+  watchMaxMs: 250,
 };
 
 export interface Options {
@@ -105,7 +122,7 @@ export interface Options {
   softDeadlineMin: number;
 }
 
-/** Reads the command line (--quick, --only rush,create,scale,door,page, --out <file>, --no-pg) and the environment. */
+/** Reads the command line (--quick, --only rush,create,scale,door,page,watch, --out <file>, --no-pg) and the environment. */
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
   const quick = argv.includes('--quick');
   const optionValue = (name: string) => {

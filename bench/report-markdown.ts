@@ -3,12 +3,13 @@
  * table, how each part was measured with its per-run figures, the notes, and how to reproduce.
  */
 import os from 'node:os';
-import { TICKET_CHUNK } from '../server/db/insert-tickets.js';
+import { ROWS_PER_STATEMENT, TICKET_CHUNK } from '../server/db/insert-tickets.js';
 import { COUNTER_SLOTS } from '../server/domain/events/event-counters.js';
 import { f, median, n0, percentile } from './lib.js';
 import { CONNECTIONS, DUPLICATE_TICKETS, type Options, PAGE_LIMIT, SEARCH_COMMON } from './options.js';
 import type { Row } from './report.js';
 import type { Results } from './results.js';
+import { IDLE_LABEL, type Latencies, WATCH_EVERY_MS, watchMet } from './watch.js';
 
 /** CPU, memory, Node.js, OS and load average of this machine, as the report prints them. */
 export function describeMachine() {
@@ -99,7 +100,7 @@ export function renderMarkdown({ results, table, notes, options, minutes, startL
     lines.push('### Creation');
     lines.push('');
     lines.push(
-      `An event with ${n0(c.tickets)} tickets on a fresh SQLite file, in a separate process. Admit: the \`createEvent\` domain function (the same code as \`POST /api/events\`, without HTTP). Raw: the same rows (event, ${COUNTER_SLOTS} counter slots, batch, tickets with random v4 ids from the server's own generator, \`sortedTicketIds\`, in the same ascending order; generating them is timed in both) with the same schema, indexes and pragmas (read back from a store opened by the server's \`openStore\`), inserted by one prepared ${n0(TICKET_CHUNK)}-row INSERT statement (as many rows as Admit's) in one better-sqlite3 transaction, without Kysely. Runs alternate raw / Admit; median of ${c.rawMs.length}.`,
+      `An event with ${n0(c.tickets)} tickets on a fresh SQLite file, in a separate process. Admit: the \`createEvent\` domain function (the same code as \`POST /api/events\`, without HTTP). Raw: the same rows (event, ${COUNTER_SLOTS} counter slots, batch, tickets with random v4 ids from the server's own generator, \`sortedTicketIds\`, in the same ascending order; generating them is timed in both) with the same schema, indexes and pragmas (read back from a store opened by the server's \`openStore\`), inserted by one prepared ${n0(ROWS_PER_STATEMENT)}-row INSERT statement (as many rows as Admit's) in one better-sqlite3 transaction, without Kysely; Admit writes them in transactions of ${n0(TICKET_CHUNK)}. Runs alternate raw / Admit; median of ${c.rawMs.length}.`,
     );
     lines.push('');
     lines.push(`- raw: ${c.rawMs.map((ms) => `${f(ms / 1000, 2)} s`).join(', ')}`);
@@ -136,6 +137,25 @@ export function renderMarkdown({ results, table, notes, options, minutes, startL
     );
     lines.push('');
   }
+  for (const w of results.watch ?? []) {
+    lines.push(`### Big writes watched: ${w.label}`);
+    lines.push('');
+    lines.push(
+      `One server process on a fresh database (\`TICKETS_PER_HOUR=0\`: the run creates more tickets than an account may in an hour by default). A watcher in the bench process sends, every ${WATCH_EVERY_MS} ms without waiting for earlier answers, \`GET /redeem/:id\` of the next fresh ticket of another event and \`GET /healthz\`, timing each from request to answer; a server that stops answering shows as the latency of every request in flight. It watches ${n0(w.idle.redeem.count)} rounds with nothing else running (the reference), then each write below through the API from its request to its answer (and 200 ms either side). Tickets are written in short transactions of ${n0(TICKET_CHUNK)} with a yield between them, into a batch nobody sees until the last one.`,
+    );
+    lines.push('');
+    lines.push('| While | Took | Redeems: answers, p50 / p99 / max | /healthz: answers, p50 / p99 / max | Result |');
+    lines.push('|---|---|---|---|---|');
+    const cell = (l: Latencies) =>
+      `${n0(l.count)}${l.failed ? ` (${n0(l.failed)} failed)` : ''}, ${f(l.p50)} / ${f(l.p99)} / ${f(l.max)} ms`;
+    lines.push(`| nothing (reference) | ${IDLE_LABEL} | ${cell(w.idle.redeem)} | ${cell(w.idle.healthz)} | |`);
+    for (const write of w.writes) {
+      lines.push(
+        `| ${write.what} | ${f(write.seconds, 1)} s | ${cell(write.redeem)} | ${cell(write.healthz)} | **${watchMet(write) ? 'PASS' : 'MISS'}** |`,
+      );
+    }
+    lines.push('');
+  }
   if (!results.rush.some((r) => r.store === 'postgres')) {
     lines.push(
       'PostgreSQL was not measured in this run: set `ADMIT_BENCH_PG_URL` (or `ADMIT_TEST_PG_URL`) to a server where the user may create databases.',
@@ -161,6 +181,7 @@ export function renderMarkdown({ results, table, notes, options, minutes, startL
   lines.push('npm run bench:create          # creation alone: createEvent against the raw insert');
   lines.push('npm run bench:export          # one 1,000,000-ticket CSV download with the server RSS');
   lines.push('npm run bench:search          # events-list search plans, in process, 100,000 events');
+  lines.push('npm run bench:watch           # redeems and /healthz watched while big writes run (SQLite, PostgreSQL)');
   lines.push('```');
   lines.push('');
   lines.push(

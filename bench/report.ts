@@ -5,6 +5,7 @@
 import { f, median, n0, percentile } from './lib.js';
 import { CONNECTIONS, DUPLICATE_TICKETS, type Options, PAGE_LIMIT, SEARCH_COMMON, targets } from './options.js';
 import type { Load, Results } from './results.js';
+import { type Latencies, watchMet } from './watch.js';
 
 export type Verdict = 'PASS' | 'MISS' | 'FAIL' | '';
 export interface Row {
@@ -161,6 +162,20 @@ export function buildRows(results: Results, { sizes }: Options): Row[] {
         `walk ${f(s.deepWalk.ms / s.deepWalk.pages)} ms/page${s.deepWalk.startsAt < s.deepWalk.target ? `; walk stopped by its ${sizes.walkMaxSeconds} s budget before ${n0(s.deepWalk.target)}` : ''}`,
       ),
     );
+  }
+  for (const w of results.watch ?? []) {
+    const pair = (l: Latencies) => `${f(l.p99, 0)} / ${f(l.max, 0)} ms`;
+    for (const write of w.writes) {
+      const failed = write.redeem.failed + write.healthz.failed;
+      out.push({
+        measure: `Watch, ${w.label}: redeems / healthz p99 / max while ${write.what}`,
+        admit: `${pair(write.redeem)}; ${pair(write.healthz)}${failed ? `; ${n0(failed)} failed` : ''}`,
+        reference: `idle ${pair(w.idle.redeem)}; ${pair(w.idle.healthz)}; write took ${f(write.seconds, 1)} s`,
+        ratio: '',
+        target: `p99 ≤ ${targets.watchP99Ms} ms, max ≤ ${targets.watchMaxMs} ms`,
+        verdict: verdict(watchMet(write)),
+      });
+    }
   }
   for (const e of results.errors) {
     out.push({ measure: 'ERROR', admit: e.slice(0, 200), reference: '', ratio: '', target: '', verdict: 'FAIL' });

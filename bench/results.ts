@@ -6,6 +6,7 @@ import type { CreationResult } from './create-event.js';
 import type { DoorPageResult } from './door-page.js';
 import type { DoorScansResult } from './door-scans.js';
 import type { CsvDownload } from './export-csv.js';
+import type { WatchResult } from './watch.js';
 
 /** One autocannon run, summarized. */
 export interface Load {
@@ -70,6 +71,8 @@ export interface Results {
   doorPage?: DoorPageResult;
   /** SQLite, then PostgreSQL WORKERS=1 when measured. */
   doorScans: DoorScansResult[];
+  /** Big writes watched: SQLite, then PostgreSQL when measured. */
+  watch?: WatchResult[];
   /** One line per part that failed, prefixed with the part's name. */
   errors: string[];
 }

@@ -6,7 +6,7 @@
  *   npm run bench -- --quick           smoke run with small sizes (under 2 minutes), writes to the temp folder
  *   ADMIT_BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test npm run bench
  *                                      adds the PostgreSQL door rush (WORKERS=1 and 2) in a fresh database
- * Options: --only rush,create,scale,door,page  --no-pg  --out <file>
+ * Options: --only rush,create,scale,door,page,watch  --no-pg  --out <file>
  *
  * Every server is the compiled one (`npm start`'s dist/node) on a fresh database, and all load
  * goes to 127.0.0.1. Each part lives in its own module and returns what it measured; this file
@@ -25,6 +25,7 @@ import { type Bench, parseOptions, startClock, wants } from './options.js';
 import { buildRows, formatTextTable, listNotes } from './report.js';
 import { describeMachine, renderMarkdown } from './report-markdown.js';
 import type { Results } from './results.js';
+import { measureWatch } from './watch.js';
 
 /** Runs one part; a failure is recorded in `errors` and the run goes on with the next part. */
 async function runPart<T>(errors: string[], name: string, run: () => Promise<T> | T): Promise<T | undefined> {
@@ -74,6 +75,7 @@ async function main() {
     const guests = options.sizes.doorPageGuests;
     results.doorPage = await runPart(results.errors, 'door page', () => measureDoorPage(bench, guests));
   }
+  if (wants(options, 'watch')) results.watch = await runPart(results.errors, 'watch', () => measureWatch(bench));
   if (wants(options, 'rush') && pgUrl) {
     for (const workers of [1, 2]) {
       if (clock.late()) {

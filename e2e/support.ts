@@ -29,7 +29,15 @@ export async function startServer(): Promise<{ baseUrl: string; close: () => Pro
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'admit-e2e-'));
   const config = loadConfig(
     {},
-    { databaseUrl: `sqlite:${path.join(dir, 'admit.db')}`, logLevel: 'silent', webRoot, host: '127.0.0.1', port: 0 },
+    {
+      databaseUrl: `sqlite:${path.join(dir, 'admit.db')}`,
+      logLevel: 'silent',
+      webRoot,
+      host: '127.0.0.1',
+      port: 0,
+      // Every journey registers from 127.0.0.1: the per-address allowance is tested elsewhere.
+      registrationsPerHour: 10_000,
+    },
   );
   const app = await buildApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,9 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { Config } from './config.js';
+import { ConnectionGuard } from './connections.js';
 import authPlugin from './plugins/auth.js';
 import { frameworkErrorHandler, installErrorHandler } from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
+import rateLimitsPlugin from './plugins/rate-limits.js';
 import { securityHeaders } from './plugins/security-headers.js';
 import storePlugin from './plugins/store.js';
 import { installValidators } from './plugins/validation.js';
@@ -11,19 +13,28 @@ import webPlugin from './plugins/web.js';
 import authRoutes from './routes/auth/index.js';
 import doorRoutes from './routes/door/index.js';
 import eventRoutes from './routes/events/index.js';
+import operationsRoutes from './routes/operations.js';
 import publicRoutes from './routes/public/index.js';
 import ticketRoutes from './routes/tickets/index.js';
 // Kept in app.d.ts, unlike the default imports above: code that type-checks against the server's
 // declarations (tests, benchmarks) sees the decorations these plugins declare (app.store, request.session).
 import './plugins/auth.js';
+import './plugins/rate-limits.js';
 import './plugins/store.js';
 
-/** Ticket codes are bearer secrets: logs show only their first 8 characters. */
+const uuidInUrl = /([0-9a-fA-F]{8})-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g;
+
+/**
+ * Ticket codes are bearer secrets: logs show only their first 8 characters. The router decodes
+ * the path before it matches a ticket id, so `/redeem/%36…` names the ticket too: a URL with
+ * an id once its ASCII escapes are decoded is logged decoded and shortened; others as they came.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(
-    /([0-9a-fA-F]{8})-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g,
-    (_m, head: string) => `${head}-…`,
-  );
+  const decoded = url.includes('%')
+    ? url.replace(/%([0-7][0-9a-fA-F])/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+    : url;
+  const redacted = decoded.replace(uuidInUrl, (_m, head: string) => `${head}-…`);
+  return redacted === decoded ? url : redacted;
 }
 
 /** Pino options: request lines without credentials or full ticket codes. */
@@ -50,17 +61,22 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Called for every route as it is registered (tests collect the routes to sweep them all). */
   onRoute?: (route: RouteOptions) => void;
+  /** Prefix of the throttles' Redis keys (default `admit:throttle:`); tests use one per run. */
+  redisKeyPrefix?: string;
 }
 
 /** Builds the whole Admit app as one Fastify instance; tests call this too. */
 export async function buildApp(config: Config, options: BuildOptions = {}) {
+  const connections = new ConnectionGuard(config);
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config.logLevel),
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors: frameworkErrorHandler,
+    ...connections.serverOptions(),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  connections.attach(app.server, app.log);
 
   app.decorate('config', config);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
@@ -75,6 +91,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     statementTimeoutMs: config.statementTimeoutMs,
   });
   await app.register(authPlugin, { ttlSeconds: config.sessionTtlSeconds });
+  await app.register(rateLimitsPlugin, {
+    redisUrl: config.redisUrl,
+    redisKeyPrefix: options.redisKeyPrefix ?? 'admit:throttle:',
+    unknownTicketsPerMinute: config.unknownTicketsPerMinute,
+    registrationsPerHour: config.registrationsPerHour,
+  });
   await app.register(openapiPlugin);
   await app.register(authRoutes, {
     prefix: '/api/auth',
@@ -85,6 +107,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(ticketRoutes, { prefix: '/api/tickets' });
   await app.register(doorRoutes, { prefix: '/api/door' });
   await app.register(publicRoutes);
+  await app.register(operationsRoutes);
   await app.register(webPlugin, { webRoot: config.webRoot });
   return app;
 }

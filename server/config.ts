@@ -73,6 +73,20 @@ const absoluteUrl: Kind<string | null> = {
 // WEB_ROOT set but blank is a choice of its own: serve the API only.
 const folderOrNone: Kind<string | null> = { ...text, whenBlank: null };
 
+/** A Redis URL (`redis://` or `rediss://`); blank means "not set". */
+const redisUrl: Kind<string | null> = {
+  expected: 'redis://[:password@]host:6379[/db] or rediss://…',
+  parse: (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  whenBlank: null,
+};
+
 /** Lets TypeScript check each default against its kind while keeping the key's literal type. */
 function variable<const K extends string, T>(spec: {
   key: K;
@@ -117,6 +131,34 @@ export const configVariables = {
     default: 1,
     description: 'server processes on this host sharing the port; a dead one is restarted',
   }),
+  MAX_CONNECTIONS: variable({
+    key: 'maxConnections',
+    kind: integer(1, 1_000_000),
+    default: 10_000,
+    description:
+      'open client connections one process holds at most; one more is answered 503 `service_unavailable` (`Retry-After: 5`) and closed (logged). Keep it below the open-file limit (`ulimit -n`)',
+  }),
+  REQUEST_TIMEOUT_MS: variable({
+    key: 'requestTimeoutMs',
+    kind: integer(100, 3_600_000),
+    default: 30_000,
+    description:
+      'a client must send its whole request, headers and body, within this many milliseconds, or gets 408 `request_timeout` and the connection is closed (logged)',
+  }),
+  HEADERS_TIMEOUT_MS: variable({
+    key: 'headersTimeoutMs',
+    kind: integer(100, 3_600_000),
+    default: 10_000,
+    description:
+      'the same for the request headers (at most `REQUEST_TIMEOUT_MS`); also closes a connection that sends nothing for this long',
+  }),
+  KEEP_ALIVE_TIMEOUT_MS: variable({
+    key: 'keepAliveTimeoutMs',
+    kind: integer(100, 3_600_000),
+    default: 72_000,
+    description:
+      "an idle keep-alive connection is closed after this many milliseconds; behind a load balancer keep it above the balancer's idle timeout (60 s on AWS)",
+  }),
   DATABASE_POOL_SIZE: variable({
     key: 'databasePoolSize',
     kind: integer(1, 1000),
@@ -141,6 +183,13 @@ export const configVariables = {
     default: true,
     description: '`false` refuses new accounts (403 `registration_disabled`)',
   }),
+  TICKETS_PER_HOUR: variable({
+    key: 'ticketsPerHour',
+    kind: integer(0, 1_000_000_000),
+    default: 5_000_000,
+    description:
+      'tickets one account may create per hour, initial and added together; past it, creating an event or adding tickets answers 429 `quota_exceeded` with `Retry-After` and creates nothing (0 = no limit)',
+  }),
   LOG_LEVEL: variable({
     key: 'logLevel',
     kind: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -159,6 +208,26 @@ export const configVariables = {
     kind: boolean,
     default: false,
     description: 'trust `X-Forwarded-*` headers when behind a reverse proxy',
+  }),
+  REDIS_URL: variable({
+    key: 'redisUrl',
+    kind: redisUrl,
+    default: null,
+    description:
+      '`redis://[:password@]host:6379[/db]` (or `rediss://`): throttle counters shared by every process and host; empty: each process counts in its own memory. While Redis is unreachable the throttles are off (logged) and everything else keeps working',
+  }),
+  UNKNOWN_TICKETS_PER_MINUTE: variable({
+    key: 'unknownTicketsPerMinute',
+    kind: integer(1, 1_000_000),
+    default: 300,
+    description:
+      'lookups of unknown ticket ids a client address may make per minute at the public endpoints before 429 `too_many_unknown_tickets` (real tickets never count)',
+  }),
+  REGISTRATIONS_PER_HOUR: variable({
+    key: 'registrationsPerHour',
+    kind: integer(1, 1_000_000),
+    default: 5,
+    description: 'accounts a client address may register per hour before 429 `too_many_attempts`',
   }),
   WEB_ROOT: variable({
     key: 'webRoot',

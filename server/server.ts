@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { MAX_LINGERING, openFileLimit } from './connections.js';
 import { openStore } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 
@@ -53,6 +54,14 @@ async function runServer(config: Config) {
   } catch (err) {
     app.log.error({ err }, 'could not listen');
     process.exit(1);
+  }
+  // Past the open-file limit, new connections fail in the kernel, unanswered and unlogged.
+  const files = openFileLimit();
+  if (files !== null && config.maxConnections + MAX_LINGERING > files - 100) {
+    app.log.warn(
+      { maxConnections: config.maxConnections, refusedBeingAnswered: MAX_LINGERING, openFileLimit: files },
+      'MAX_CONNECTIONS leaves fewer than 100 files of the open-file limit to the database and logs: lower it or raise the limit (ulimit -n)',
+    );
   }
 }
 

@@ -2,9 +2,15 @@
 export const ErrorCode = {
   /**
    * 400: params, query, body or headers fail their schema or a domain rule (`errors` names the fields), the URL
-   * or JSON body is malformed, or a prefetch hits a redeem link; also any framework 4xx without a code of its own.
+   * or JSON body is malformed; also any framework 4xx without a code of its own.
    */
   validationFailed: 'validation_failed',
+  /**
+   * 400: a redeem route (GET or POST /redeem/:id, POST /api/tickets/:id/redeem) asked by something that is not a
+   * scan: a known link previewer, a prefetch or preview (`Purpose`, `Sec-Purpose`, `X-Purpose`), an embedded or
+   * no-cors fetch, or a `Range` request. Nothing changes.
+   */
+  notAScan: 'not_a_scan',
   /**
    * 401: a route that needs a session (`/api/events/**`, GET /api/tickets/:id, /api/auth/me and /logout) has
    * none, a malformed Authorization header, or an expired or revoked one.
@@ -47,16 +53,44 @@ export const ErrorCode = {
   undoNotAllowed: 'undo_not_allowed',
   /** 405: mapped from a framework 405, but never returned today: Fastify answers an unrouted method with 404. */
   methodNotAllowed: 'method_not_allowed',
+  /**
+   * 408: the client did not send its request headers within HEADERS_TIMEOUT_MS, or its whole request within
+   * REQUEST_TIMEOUT_MS, on any route; the connection is closed.
+   */
+  requestTimeout: 'request_timeout',
   /** 413: a request body over the 64 KiB body limit, on any route. */
   payloadTooLarge: 'payload_too_large',
   /** 415: a request body with a Content-Type the server cannot parse (not JSON, not text/plain), on any route. */
   unsupportedMediaType: 'unsupported_media_type',
-  /** 429: mapped from a framework 429, but never returned today: the server has no rate limit. */
+  /** 429: mapped from a framework 429; the throttles answer with the two codes below instead. */
   tooManyRequests: 'too_many_requests',
+  /**
+   * 429 with Retry-After: POST /api/auth/login after too many failed logins for this username or from this
+   * address (refused without checking the password), and POST /api/auth/register past this address's allowance.
+   */
+  tooManyAttempts: 'too_many_attempts',
+  /**
+   * 429 with Retry-After: the public redeem routes, GET /status/:id and HEAD /redeem/:id for an unknown id, once
+   * this address has looked up more unknown ids this minute than allowed (a real ticket is never refused).
+   */
+  tooManyUnknownTickets: 'too_many_unknown_tickets',
+  /**
+   * 429 with Retry-After: POST /api/events or POST /api/events/:id/tickets would take the account past the
+   * tickets it may create per hour (TICKETS_PER_HOUR); nothing is created.
+   */
+  quotaExceeded: 'quota_exceeded',
   /** 500: an unexpected error on any route; the detail is generic, the error is logged. */
   internalError: 'internal_error',
-  /** 503: the database is unreachable or busy, on any route (with Retry-After: 1), and GET /healthz. */
+  /**
+   * 503: the database is unreachable or busy, on any route (with Retry-After: 1), and GET /healthz; also a
+   * new connection beyond MAX_CONNECTIONS of the process (Retry-After: 5), answered before any request is read.
+   */
   serviceUnavailable: 'service_unavailable',
+  /**
+   * 503: a write on any route when the database cannot store anything (read-only, full disk, an I/O error),
+   * with Retry-After: 30; reads keep working. Also GET /readyz when a write could not happen now.
+   */
+  storageUnavailable: 'storage_unavailable',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

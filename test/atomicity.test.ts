@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TICKET_CHUNK } from '../server/db/insert-tickets.js';
+import { countPending } from '../server/db/pending-batches.js';
 import { createEvent } from '../server/domain/events/create-event.js';
 import { addTickets } from '../server/domain/tickets/add-tickets.js';
 import { createUser, dbSnapshot, useApp } from './helper.js';
@@ -8,12 +9,18 @@ const ctx = useApp();
 // More than two chunks, so the failure strikes after several chunks have been written.
 const COUNT = 2 * TICKET_CHUNK + 1234;
 
-/** An afterChunk hook that records its calls and throws once `failAt` tickets have been written. */
-function failingAfter(failAt: number) {
+/**
+ * An afterChunk hook that records its calls and throws once `failAt` tickets have been written;
+ * just before, `midway` looks at what shows while those chunks are committed (each chunk is a
+ * short transaction of its own, into a batch nobody sees until the last one).
+ */
+function failingAfter(failAt: number, midway: () => Promise<void> = async () => {}) {
   const calls: number[] = [];
-  const hook = (inserted: number) => {
+  const hook = async (inserted: number) => {
     calls.push(inserted);
-    if (inserted >= failAt) throw new Error('injected failure');
+    if (inserted < failAt) return;
+    await midway();
+    throw new Error('injected failure');
   };
   return { calls, hook };
 }
@@ -29,7 +36,11 @@ describe('creating an event is all or nothing', () => {
   it('a failure after several chunks leaves no event, no batch and no tickets', async () => {
     const { user, headers } = await createUser(ctx.app);
     const before = await dbSnapshot(ctx.app);
-    const { calls, hook } = failingAfter(2 * TICKET_CHUNK);
+    const { calls, hook } = failingAfter(2 * TICKET_CHUNK, async () => {
+      expect(await countPending(ctx.app.store.db)).toEqual({ batches: 1, tickets: 2 * TICKET_CHUNK, events: 1 });
+      const list = await ctx.app.inject({ method: 'GET', url: '/api/events?q=doomed', headers });
+      expect(list.json()).toMatchObject({ items: [], total: 0 });
+    });
     await expect(
       createEvent(
         ctx.app.store.db,
@@ -40,6 +51,8 @@ describe('creating an event is all or nothing', () => {
     ).rejects.toThrow('injected failure');
     expect(calls).toEqual([TICKET_CHUNK, 2 * TICKET_CHUNK]);
 
+    // What was committed is removed before the failure is answered.
+    expect(await countPending(ctx.app.store.db)).toEqual({ batches: 0, tickets: 0, events: 0 });
     expect(await dbSnapshot(ctx.app)).toEqual(before);
     const doomed = await ctx.app.store.db.selectFrom('events').select('id').where('name', '=', 'Doomed').execute();
     expect(doomed).toEqual([]);
@@ -72,7 +85,12 @@ describe('adding tickets is all or nothing', () => {
       initialTickets: 5,
     });
     const before = await dbSnapshot(ctx.app);
-    const { calls, hook } = failingAfter(2 * TICKET_CHUNK);
+    const { calls, hook } = failingAfter(2 * TICKET_CHUNK, async () => {
+      expect(await countPending(ctx.app.store.db)).toEqual({ batches: 1, tickets: 2 * TICKET_CHUNK, events: 0 });
+      expect(await exportedTickets(headers, event.id)).toBe(5);
+      const status = await ctx.app.inject({ method: 'GET', url: `/api/events/${event.id}/status`, headers });
+      expect(status.json()).toEqual({ totalTickets: 5, redeemedTickets: 0 });
+    });
     await expect(addTickets(ctx.app.store.db, user.id, event.id, COUNT, { afterChunk: hook })).rejects.toThrow(
       'injected failure',
     );

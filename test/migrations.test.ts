@@ -14,6 +14,9 @@ describe(`migrations (${testStore})`, () => {
         '003-attempt-log-append-only',
         '004-event-search-terms',
         '005-door',
+        '006-pending-batches',
+        '007-unknown-code-scans',
+        '008-unbounded-keys',
       ]);
       expect(await migrateToLatest(store.db as never, store.dialect)).toEqual([]);
       const tables = (await store.db.introspection.getTables()).map((t) => t.name).sort();
@@ -38,6 +41,9 @@ describe(`migrations (${testStore})`, () => {
         '003-attempt-log-append-only',
         '004-event-search-terms',
         '005-door',
+        '006-pending-batches',
+        '007-unknown-code-scans',
+        '008-unbounded-keys',
       ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));

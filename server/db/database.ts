@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { type DatabaseConnection, type Driver, Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -37,6 +37,27 @@ export function describeDatabaseUrl(url: string): string {
   }
 }
 
+type Rollback = (connection: DatabaseConnection) => Promise<void>;
+
+/**
+ * Kysely rolls a failed transaction back and, when the rollback throws too, throws the rollback's
+ * error instead of the one that failed the transaction: a full disk was logged as "cannot
+ * rollback - no transaction is active". `rollback` wraps the driver's rollback so that it throws
+ * only when something is left to roll back, and the real error reaches the error handler.
+ */
+function withRealErrors<D extends SqliteDialect | PostgresDialect>(
+  dialect: D,
+  rollback: (original: Rollback) => Rollback,
+): D {
+  const createDriver = dialect.createDriver.bind(dialect);
+  dialect.createDriver = (): Driver => {
+    const driver = createDriver();
+    driver.rollbackTransaction = rollback(driver.rollbackTransaction.bind(driver));
+    return driver;
+  };
+  return dialect;
+}
+
 /** Opens the database named by a `sqlite:<path>` or `postgres://` URL. */
 export function openStore(url: string, options: StoreOptions = {}): Store {
   if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length), options);
@@ -53,7 +74,13 @@ function openSqlite(file: string, options: StoreOptions): Store {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -16384');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const dialect = new SqliteDialect({ database: withStatementCache(sqlite) });
+  const db = new Kysely<Database>({
+    dialect: withRealErrors(dialect, (rollback) => async (connection) => {
+      // After SQLITE_FULL or an I/O error SQLite has rolled the transaction back itself.
+      if (sqlite.inTransaction) await rollback(connection);
+    }),
+  });
   return {
     db,
     dialect: 'sqlite',
@@ -96,7 +123,17 @@ function openPostgres(url: string, options: StoreOptions): Store {
   });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // A client in use that loses its connection (a failover, an administrator's terminate) fails
+  // its query, then emits 'error' as well; the pool listens only while a client is idle, and an
+  // 'error' nobody listens to would crash the process. The pool drops the client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  const db = new Kysely<Database>({
+    dialect: withRealErrors(new PostgresDialect({ pool }), (rollback) => async (connection) => {
+      // An open connection takes ROLLBACK in any state: one that fails means the connection is
+      // gone, and the pool drops a client that is no longer queryable when it is released.
+      await rollback(connection).catch(() => {});
+    }),
+  });
   return {
     db,
     dialect: 'postgres',

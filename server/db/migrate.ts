@@ -5,6 +5,9 @@ import * as m002 from './migrations/002-event-search.js';
 import * as m003 from './migrations/003-attempt-log-append-only.js';
 import * as m004 from './migrations/004-event-search-terms.js';
 import * as m005 from './migrations/005-door.js';
+import * as m006 from './migrations/006-pending-batches.js';
+import * as m007 from './migrations/007-unknown-code-scans.js';
+import * as m008 from './migrations/008-unbounded-keys.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -15,6 +18,9 @@ const migrations: Record<string, DialectMigration> = {
   '003-attempt-log-append-only': m003,
   '004-event-search-terms': m004,
   '005-door': m005,
+  '006-pending-batches': m006,
+  '007-unknown-code-scans': m007,
+  '008-unbounded-keys': m008,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -41,6 +41,13 @@ export interface TicketBatchesTable {
   event_seq: number;
   count: number;
   created_at: string;
+  /**
+   * Null once the batch is visible. While it is pending (its tickets still being written, seen by
+   * nobody), when its writer last wrote a chunk: see server/db/pending-batches.ts.
+   */
+  heartbeat_at: string | null;
+  /** The account that created the batch, for the hourly quota; null for batches older than migration 006. */
+  created_by: string | null;
 }
 
 export interface TicketsTable {
@@ -60,8 +67,17 @@ export interface RedemptionAttemptsTable {
   id: Generated<number>;
   ticket_id: string;
   event_id: string | null;
+  /** `unknown` only in rows logged before migration 007: unknown codes are counted in unknown_code_scans since. */
   outcome: 'redeemed' | 'duplicate' | 'replayed' | 'unknown';
   attempted_at: string;
+}
+
+/** Scans of unknown codes at the public endpoints: counted per minute and client address, not logged one by one. */
+export interface UnknownCodeScansTable {
+  /** The minute, as the ISO timestamp of its start (`2026-11-27T20:15:00.000Z`). */
+  minute: string;
+  client_address: string;
+  scans: number;
 }
 
 export interface DoorLinksTable {
@@ -111,6 +127,7 @@ export interface Database {
   ticket_batches: TicketBatchesTable;
   tickets: TicketsTable;
   redemption_attempts: RedemptionAttemptsTable;
+  unknown_code_scans: UnknownCodeScansTable;
   door_links: DoorLinksTable;
   door_sessions: DoorSessionsTable;
   scans: ScansTable;

@@ -59,6 +59,20 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_BUSY',
 ]);
 
+/**
+ * Errors that mean "the database cannot store anything now" (read-only, full, failing disk), not
+ * a bug: SQLite's result codes (with their extended forms such as SQLITE_IOERR_WRITE or
+ * SQLITE_READONLY_DBMOVED), and PostgreSQL's read_only_sql_transaction (a standby, or
+ * default_transaction_read_only), class 53 "insufficient resources" (disk_full, out_of_memory…;
+ * too_many_connections aside, it is "unreachable") and io_error. Reads keep working meanwhile.
+ */
+export function isStorageUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  if (/^SQLITE_(READONLY|FULL|IOERR|CANTOPEN)/.test(code)) return true;
+  return code === '25006' || code === '58030' || (code.startsWith('53') && code !== '53300');
+}
+
 /** Errors that mean "the database cannot serve us right now", not a bug: answered 503. */
 function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
@@ -72,6 +86,8 @@ function isDatabaseUnavailable(error: unknown): boolean {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
+      // An answer that says when to come back (a quota, a throttle) says it in Retry-After too.
+      if (typeof error.extra.retryAfter === 'number') reply.header('retry-after', String(error.extra.retryAfter));
       return reply
         .code(error.status)
         .type('application/problem+json')
@@ -92,6 +108,20 @@ export function installErrorHandler(app: FastifyInstance): void {
         .code(status)
         .type('application/problem+json')
         .send(problemBody(code, status, describeFrameworkError(error)));
+    }
+    if (isStorageUnavailable(error)) {
+      request.log.error({ err: error }, 'storage unavailable: the database cannot write');
+      return reply
+        .code(503)
+        .header('retry-after', '30')
+        .type('application/problem+json')
+        .send(
+          problemBody(
+            ErrorCode.storageUnavailable,
+            503,
+            'The server cannot store anything right now (its database is read-only or full). Try again later.',
+          ),
+        );
     }
     if (isDatabaseUnavailable(error)) {
       request.log.error({ err: error }, 'database unavailable');

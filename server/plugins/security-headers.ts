@@ -14,8 +14,18 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Conservative security headers on every response. */
+// JSON (answers and problems) and CSV exports: what the API says about someone's account.
+const PRIVATE_TYPES = /^(application\/(json|problem\+json)|text\/csv)\b/i;
+
+/**
+ * Conservative security headers on every response. An API answer (JSON, a problem, a CSV export)
+ * is `Cache-Control: no-store` unless its route chose otherwise: session tokens, ticket codes and
+ * account data must stay out of browser and proxy caches, on every route, the future ones too.
+ */
 export async function securityHeaders(_request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+  if (!reply.hasHeader('cache-control') && PRIVATE_TYPES.test(String(reply.getHeader('content-type') ?? ''))) {
+    reply.header('cache-control', 'no-store');
+  }
   reply.header('x-content-type-options', 'nosniff');
   reply.header('referrer-policy', 'no-referrer');
   reply.header('x-frame-options', 'DENY');

@@ -7,7 +7,7 @@ import { ErrorCode } from '../../shared/error-codes.js';
 import { problemBody } from '../errors.js';
 
 /** Paths the SPA must never shadow: they keep their own (JSON) answers, including 404s. */
-const API_PREFIXES = ['/api', '/redeem', '/status', '/healthz'];
+const API_PREFIXES = ['/api', '/redeem', '/status', '/healthz', '/readyz'];
 
 function isApiPath(pathname: string): boolean {
   return API_PREFIXES.some((p) => pathname === p || pathname.startsWith(`${p}/`));

@@ -2,8 +2,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorCode } from '../../shared/error-codes.js';
 import { AlreadyRedeemedProblem, type Ticket, TicketIdParams, TicketResponse } from '../../shared/schemas.js';
-import type { Redeemer } from '../domain/redemption/redeemer.js';
+import type { Redeemer, RedeemResult } from '../domain/redemption/redeemer.js';
 import { AppError, problemBody } from '../errors.js';
+import { whyNotAScan } from './public/scan-intent.js';
 import { problems } from './responses.js';
 
 const IdempotencyHeaders = Type.Object({
@@ -12,7 +13,8 @@ const IdempotencyHeaders = Type.Object({
       minLength: 1,
       maxLength: 200,
       pattern: '^[\\x21-\\x7E]+$',
-      description: 'Repeat the same key to replay the original 200 instead of getting 410',
+      description:
+        'Repeat the same key within 24 h to replay the original 200 (marked Idempotent-Replayed: true) instead of getting 410',
     }),
   ),
 });
@@ -28,15 +30,16 @@ export function redeemRouteSchema(summary: string, tags: string[]) {
     response: {
       200: TicketResponse,
       410: AlreadyRedeemedProblem,
-      ...problems(400, 404),
+      ...problems(400, 404, 429),
     },
   };
 }
 
-/** True for speculative loads (link prefetch, prerender) that must never redeem. */
-export function isPrefetch(request: FastifyRequest): boolean {
-  const purpose = `${request.headers['sec-purpose'] ?? ''} ${request.headers.purpose ?? ''} ${request.headers['x-moz'] ?? ''}`;
-  return /prefetch|prerender/i.test(purpose);
+/** 400 not_a_scan for a request that must never redeem: a link preview, a prefetch, an embedded fetch (scan-intent.ts). */
+export function refuseNonScans(request: FastifyRequest): void {
+  const reason = whyNotAScan(request.headers);
+  if (reason)
+    throw new AppError(ErrorCode.notAScan, 400, `${reason} Scan it at the door, or open it and press the button.`);
 }
 
 /** A redeem request as both redeem routes validate it (redeemRouteSchema). */
@@ -45,23 +48,27 @@ export interface RedeemRequest {
   headers: { 'idempotency-key'?: string };
 }
 
-/** Runs a redemption and answers 200 / 410 / 404 exactly as the contract says (routes add `noStore`). */
+/** Answers a decided scan some other way than JSON (the HTML result page of the redeem form). */
+export type RenderRedeemResult = (result: RedeemResult, reply: FastifyReply) => Promise<FastifyReply>;
+
+/**
+ * Runs a redemption and answers 200 / 410 / 404 exactly as the contract says (routes add
+ * `noStore`), or as `render` does; a replay of an idempotency key is marked `Idempotent-Replayed`.
+ */
 export async function sendRedeemResult(
   redeemer: Redeemer,
   request: FastifyRequest & RedeemRequest,
   reply: FastifyReply,
+  render?: RenderRedeemResult,
 ) {
-  if (isPrefetch(request)) {
-    throw new AppError(
-      ErrorCode.validationFailed,
-      400,
-      'Prefetch requests never redeem a ticket: open the link to redeem it.',
-    );
-  }
+  refuseNonScans(request);
   const result = await redeemer.redeem({
     ticketId: request.params.ticketId,
     idempotencyKey: request.headers['idempotency-key'],
+    client: request.ip,
   });
+  if (result.outcome === 'replayed') reply.header('idempotent-replayed', 'true');
+  if (render) return render(result, reply);
   switch (result.outcome) {
     case 'redeemed':
     case 'replayed':
@@ -69,13 +76,17 @@ export async function sendRedeemResult(
     case 'duplicate':
       return sendAlreadyRedeemed(reply, result.ticket, result.duplicateScans);
     case 'unknown':
-      throw unknownTicket();
+      throw await unknownTicket(reply);
   }
 }
 
-/** 404 for a code no ticket has (both redeem routes, status and HEAD). */
-export function unknownTicket(): AppError {
-  return AppError.notFound(ErrorCode.ticketNotFound, 'No ticket has this code.');
+/**
+ * 404 for a code no ticket has (both redeem routes, status and HEAD), counted against the client's
+ * address: past its allowance, 429 too_many_unknown_tickets instead (throttles.ts).
+ */
+export async function unknownTicket(reply: FastifyReply): Promise<AppError> {
+  const throttled = await reply.server.throttles.countUnknownTicket(reply.request, reply);
+  return throttled ?? AppError.notFound(ErrorCode.ticketNotFound, 'No ticket has this code.');
 }
 
 /**

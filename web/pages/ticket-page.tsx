@@ -145,6 +145,9 @@ export function TicketPage() {
                 </Anchor>
                 , which never uses it.
               </Text>
+              <Text size="xs" c="dimmed" ta="center" data-testid="redeem-link-warning">
+                Never share a <code>/redeem/…</code> link of this ticket: it uses up the ticket.
+              </Text>
             </Stack>
           </Center>
         </Card>

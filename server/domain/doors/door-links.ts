@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { CreateDoorLinkBody, DoorLink } from '../../../shared/door.js';
+import { type CreateDoorLinkBody, DoorLimits, type DoorLink } from '../../../shared/door.js';
 import { ErrorCode } from '../../../shared/error-codes.js';
 import type { Db } from '../../db/database.js';
 import type { DoorLinksTable } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { canonicalId, nowIso } from '../common.js';
 import { getOwnedEventRow } from '../events/get-event.js';
+import { normaliseText } from '../text.js';
 import { hashToken } from '../users/sessions.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -35,14 +36,6 @@ function toDoorLink(row: DoorLinkRow): DoorLink {
   };
 }
 
-/** Trims a label or device name and checks it is one line of text. */
-export function normaliseName(value: string, field: string): string {
-  const trimmed = value.trim();
-  if (trimmed.length === 0) throw AppError.validation([{ field, message: 'must not be blank' }]);
-  if (/\p{Cc}/u.test(trimmed)) throw AppError.validation([{ field, message: 'must not contain control characters' }]);
-  return trimmed;
-}
-
 /**
  * Creates a door link for an owned event. The secret (256 random bits) is returned once and
  * stored only as its SHA-256, like a session token.
@@ -54,7 +47,7 @@ export async function createDoorLink(
   input: CreateDoorLinkBody,
 ): Promise<{ doorLink: DoorLink; secret: string; eventId: string }> {
   const event = await getOwnedEventRow(db, ownerId, eventId);
-  const label = normaliseName(input.label, 'label');
+  const label = normaliseText(input.label, 'label', { max: DoorLimits.labelMax });
   const now = Date.now();
   let expiresAt = defaultDoorLinkExpiry(event.date);
   if (input.expiresAt !== undefined) {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { DoorEvent, DoorLinkRef } from '../../../shared/door.js';
+import { type DoorEvent, DoorLimits, type DoorLinkRef } from '../../../shared/door.js';
 import { ErrorCode } from '../../../shared/error-codes.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { nowIso } from '../common.js';
+import { normaliseText } from '../text.js';
 import { hashToken } from '../users/sessions.js';
-import { normaliseName } from './door-links.js';
 
 /** What a door session may act on: one event, through one door link, from one device. */
 export interface DoorSession {
@@ -62,7 +62,9 @@ export async function startDoorSession(
   if (!link) throw AppError.unauthorized('This door link is not valid. Ask the organiser for the link again.');
   const now = nowIso();
   if (!isLive(link, now)) throw revokedDoorLink();
-  const device = input.deviceName?.trim() ? normaliseName(input.deviceName, 'deviceName') : null;
+  const device = input.deviceName?.trim()
+    ? normaliseText(input.deviceName, 'deviceName', { max: DoorLimits.deviceNameMax })
+    : null;
   const token = randomBytes(32).toString('base64url');
   const tokenHash = hashToken(token);
   const inserted = await db

@@ -61,9 +61,16 @@ export async function resolveScanCode(db: Db, eventSeq: number, code: ScanCode):
   if (code.kind === 'unreadable') return null;
   if (code.kind === 'id') return code.id;
   // A range of the unique id index, not LIKE: it reads only the ids that start with the prefix.
-  let query = db.selectFrom('tickets').select('id').where('id', '>=', code.prefix).where('event_seq', '=', eventSeq);
+  // Tickets of a batch still being written are left out: a prefix is easily guessed.
+  let query = db
+    .selectFrom('tickets')
+    .innerJoin('ticket_batches', 'ticket_batches.seq', 'tickets.batch_seq')
+    .select('tickets.id')
+    .where('tickets.id', '>=', code.prefix)
+    .where('tickets.event_seq', '=', eventSeq)
+    .where('ticket_batches.heartbeat_at', 'is', null);
   const end = prefixEnd(code.prefix);
-  if (end) query = query.where('id', '<', end);
+  if (end) query = query.where('tickets.id', '<', end);
   const matches = await query.limit(2).execute();
   if (matches.length > 1) {
     throw new AppError(

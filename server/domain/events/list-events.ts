@@ -78,8 +78,8 @@ export async function listEvents(
   const q = query.q?.trim() ?? '';
   // No name holds a control character, and PostgreSQL refuses NUL in a query parameter.
   if (/\p{Cc}/u.test(q)) throw AppError.validation([{ field: 'q', message: 'must not contain control characters' }]);
-  // name_key is the name lowercased in JavaScript; the query is lowercased the same way.
-  const key = q.toLowerCase();
+  // name_key is the name in NFC lowercased in JavaScript; the query is normalised the same way.
+  const key = q.normalize('NFC').toLowerCase();
   const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
 
   // The walk goes through the owner's index (it carries name_key) and checks every name. On SQLite instr

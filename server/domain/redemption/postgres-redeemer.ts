@@ -5,14 +5,17 @@ import { COUNTER_SLOTS } from '../events/event-counters.js';
 import { findTicket } from '../tickets/get-ticket.js';
 import { PostgresDoorScans } from './postgres-door-scans.js';
 import { KnownRedeemed, redeemedTicket, TicketContexts } from './process-caches.js';
-import type {
-  DoorScanDecision,
-  DoorScanInput,
-  LoggedOutcome,
-  Redeemer,
-  RedeemInput,
-  RedeemResult,
+import {
+  type DoorScanDecision,
+  type DoorScanInput,
+  type LoggedOutcome,
+  type Redeemer,
+  type RedeemInput,
+  type RedeemResult,
+  replayCutoff,
+  unknownCodeKey,
 } from './redeemer.js';
+import { UnknownCodeCounter } from './unknown-code-counter.js';
 
 interface WonRow {
   event_seq: number;
@@ -43,18 +46,24 @@ const statements = {
       insert into redemption_attempts (ticket_id, event_id, outcome, attempted_at)
       select $3, e.id, 'redeemed', $1 from won join events e on e.seq = won.event_seq)
     select event_seq, batch_seq from won`,
-  /** $1 ticket id, $2 idempotency key (a retry with the winner's key is not refused), $3 at. */
+  /**
+   * $1 ticket id, $2 idempotency key (a retry with the winner's key is not refused while the
+   * redemption is later than $4, the key's window), $3 at.
+   */
   duplicate: `with refused as (
       update tickets set duplicate_scans = duplicate_scans + 1
       where id = $1 and redeemed_at is not null
-        and ($2::varchar is null or redeem_key is null or redeem_key <> $2)
+        and ($2::varchar is null or redeem_key is null or redeem_key <> $2 or redeemed_at < $4)
       returning event_seq, batch_seq, redeemed_at, duplicate_scans),
     logged as (
       insert into redemption_attempts (ticket_id, event_id, outcome, attempted_at)
       select $1, e.id, 'duplicate', $3 from refused join events e on e.seq = refused.event_seq)
     select event_seq, batch_seq, redeemed_at, duplicate_scans from refused`,
-  /** A replay or an unknown code, logged on its own: $1 ticket id, $2 event id, $3 outcome, $4 at. */
+  /** A replay, logged on its own: $1 ticket id, $2 event id, $3 outcome, $4 at. */
   log: 'insert into redemption_attempts (ticket_id, event_id, outcome, attempted_at) values ($1, $2, $3, $4)',
+  /** Codes no ticket has, counted on their client's row of the minute: $1 minute, $2 client address, $3 scans. */
+  countUnknown: `insert into unknown_code_scans (minute, client_address, scans) values ($1, $2, $3)
+    on conflict (minute, client_address) do update set scans = unknown_code_scans.scans + excluded.scans`,
 };
 
 /**
@@ -65,9 +74,13 @@ export class PostgresRedeemer implements Redeemer {
   private readonly known = new KnownRedeemed();
   private readonly contexts = new TicketContexts();
   private readonly door: PostgresDoorScans;
+  private readonly unknownCodes: UnknownCodeCounter;
 
   constructor(private readonly db: Kysely<Database>) {
     this.door = new PostgresDoorScans(db, this.known, this.contexts);
+    this.unknownCodes = new UnknownCodeCounter((minute, client, scans) =>
+      db.executeQuery(CompiledQuery.raw(statements.countUnknown, [minute, client, scans])),
+    );
   }
 
   scanAtDoor(input: DoorScanInput): Promise<DoorScanDecision> {
@@ -87,7 +100,7 @@ export class PostgresRedeemer implements Redeemer {
         return { outcome: 'redeemed', ticket: redeemedTicket(id, context, at) };
       }
     }
-    const refuse = CompiledQuery.raw(statements.duplicate, [id, key, at]);
+    const refuse = CompiledQuery.raw(statements.duplicate, [id, key, at, key === null ? null : replayCutoff(at)]);
     const [duplicate] = (await this.db.executeQuery<DuplicateRow>(refuse)).rows;
     if (duplicate) {
       this.known.add(id);
@@ -100,8 +113,13 @@ export class PostgresRedeemer implements Redeemer {
     this.known.delete(id);
     const found = await findTicket(this.db, id);
     if (found?.ticket.status === 'ok') return this.redeem(input);
-    const outcome: LoggedOutcome = found ? 'replayed' : 'unknown';
-    await this.db.executeQuery(CompiledQuery.raw(statements.log, [id, found?.ticket.eventId ?? null, outcome, at]));
-    return found ? { outcome: 'replayed', ticket: found.ticket } : { outcome: 'unknown' };
+    if (!found) {
+      const { minute, client } = unknownCodeKey(at, input.client);
+      await this.unknownCodes.count(minute, client);
+      return { outcome: 'unknown' };
+    }
+    const outcome: LoggedOutcome = 'replayed';
+    await this.db.executeQuery(CompiledQuery.raw(statements.log, [id, found.ticket.eventId, outcome, at]));
+    return { outcome, ticket: found.ticket };
   }
 }

@@ -1,15 +1,32 @@
 import type { ScanOutcome } from '../../../shared/door.js';
 import type { Ticket } from '../../../shared/schemas.js';
 
-/** One scan to decide: the code, and the client's idempotency key when it sent one. */
+/** One scan to decide: the code, the client's idempotency key when it sent one, and its address. */
 export interface RedeemInput {
   ticketId: string;
   idempotencyKey?: string;
+  /** The client's address: a code no ticket has is counted per address and minute, not logged. */
+  client?: string;
+}
+
+/** How long an idempotency key replays the winning scan: a retry with it after that is a duplicate. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** The start of an idempotency key's window for a scan at `at`: a redemption before it replays no more. */
+export function replayCutoff(at: string): string {
+  return new Date(Date.parse(at) - IDEMPOTENCY_WINDOW_MS).toISOString();
+}
+
+/** The row key of an unknown code's count: the minute of `at` and the client's address, bounded and plain. */
+export function unknownCodeKey(at: string, client: string | undefined): { minute: string; client: string } {
+  // An address is ASCII (IPv4, IPv6 with a zone); anything else behind a proxy is cut down so it always fits.
+  const address = (client ?? '').replace(/[^0-9A-Za-z:.%_-]/g, '').slice(0, 64);
+  return { minute: `${at.slice(0, 16)}:00.000Z`, client: address || 'unknown' };
 }
 
 /**
  * How a scan was decided: `redeemed` (it won: the ticket was ok and now is redeemed), `replayed`
- * (a retry carrying the winning scan's idempotency key: answered like the win), `duplicate`
+ * (a retry carrying the winning scan's idempotency key within 24 h: answered like the win), `duplicate`
  * (refused: the ticket was already redeemed) or `unknown` (no ticket has this code).
  */
 export type RedeemResult =
@@ -18,8 +35,8 @@ export type RedeemResult =
   | { outcome: 'duplicate'; ticket: Ticket; duplicateScans: number }
   | { outcome: 'unknown' };
 
-/** What the attempt log records of each scan. */
-export type LoggedOutcome = RedeemResult['outcome'];
+/** What the attempt log records of a scan of a ticket (unknown codes are counted, see RedeemInput.client). */
+export type LoggedOutcome = Exclude<RedeemResult['outcome'], 'unknown'>;
 
 /** One scan at a door: the ticket its code names (null: no ticket id in it) and where it was made. */
 export interface DoorScanInput {

@@ -5,13 +5,15 @@ import { canonicalId, nowIso } from '../common.js';
 import { COUNTER_SLOTS } from '../events/event-counters.js';
 import { findTicket } from '../tickets/get-ticket.js';
 import { DoorLabels, KnownRedeemed, redeemedTicket, TicketContexts } from './process-caches.js';
-import type {
-  DoorScanDecision,
-  DoorScanInput,
-  LoggedOutcome,
-  Redeemer,
-  RedeemInput,
-  RedeemResult,
+import {
+  type DoorScanDecision,
+  type DoorScanInput,
+  type LoggedOutcome,
+  type Redeemer,
+  type RedeemInput,
+  type RedeemResult,
+  replayCutoff,
+  unknownCodeKey,
 } from './redeemer.js';
 import { SqliteDoorScans } from './sqlite-door-scans.js';
 
@@ -53,14 +55,16 @@ function compileStatements(db: Kysely<Database>) {
         .where('redeemed_at', 'is not', null)
         .returning(['event_seq', 'batch_seq', 'redeemed_at', 'duplicate_scans']),
     ),
-    /** The same, except for a retry carrying the key of the winning request (a replay). */
-    duplicateUnlessKey: precompile<{ id: string; key: string }>(['id', 'key'], (p) =>
+    /** The same, except for a retry carrying the key of the winning request within its window (a replay). */
+    duplicateUnlessKey: precompile<{ id: string; key: string; cutoff: string }>(['id', 'key', 'cutoff'], (p) =>
       db
         .updateTable('tickets')
         .set((eb) => ({ duplicate_scans: eb('duplicate_scans', '+', 1) }))
         .where('id', '=', p.id)
         .where('redeemed_at', 'is not', null)
-        .where((eb) => eb.or([eb('redeem_key', 'is', null), eb('redeem_key', '!=', p.key)]))
+        .where((eb) =>
+          eb.or([eb('redeem_key', 'is', null), eb('redeem_key', '!=', p.key), eb('redeemed_at', '<', p.cutoff)]),
+        )
         .returning(['event_seq', 'batch_seq', 'redeemed_at', 'duplicate_scans']),
     ),
     /** One redemption counted on a slot of the event's counter. */
@@ -79,6 +83,17 @@ function compileStatements(db: Kysely<Database>) {
           .insertInto('redemption_attempts')
           .values({ ticket_id: p.id, event_id: p.eventId, outcome: p.outcome, attempted_at: p.at }),
     ),
+    /** A code no ticket has, counted on its client's row of the minute. */
+    countUnknown: precompile<{ minute: string; client: string }>(['minute', 'client'], (p) =>
+      db
+        .insertInto('unknown_code_scans')
+        .values({ minute: p.minute, client_address: p.client, scans: 1 })
+        .onConflict((oc) =>
+          oc
+            .columns(['minute', 'client_address'])
+            .doUpdateSet((eb) => ({ scans: eb(eb.ref('unknown_code_scans.scans'), '+', 1) })),
+        ),
+    ),
   };
 }
 
@@ -90,8 +105,9 @@ function compileStatements(db: Kysely<Database>) {
  *
  * The rule, per scan: one conditional UPDATE (only a ticket still ok becomes redeemed) decides.
  * The winner bumps a random slot of its event's counter; a refused scan bumps the ticket's
- * duplicate count with a second conditional UPDATE; every scan is logged. A retry carrying the
- * winning scan's idempotency key is a replay, not a duplicate.
+ * duplicate count with a second conditional UPDATE; every scan of a ticket is logged, a code no
+ * ticket has is counted per client address and minute. A retry carrying the winning scan's
+ * idempotency key within 24 h is a replay, not a duplicate.
  */
 export class SqliteRedeemer implements Redeemer {
   private readonly sql: ReturnType<typeof compileStatements>;
@@ -166,7 +182,8 @@ export class SqliteRedeemer implements Redeemer {
     }
 
     // Already redeemed: a duplicate unless this is a retry carrying the winning request's key.
-    const refuse = key === null ? this.sql.duplicate({ id }) : this.sql.duplicateUnlessKey({ id, key });
+    const refuse =
+      key === null ? this.sql.duplicate({ id }) : this.sql.duplicateUnlessKey({ id, key, cutoff: replayCutoff(at) });
     const [duplicate] = (await trx.executeQuery<DuplicateRow>(refuse)).rows;
     if (duplicate) {
       this.known.add(id);
@@ -183,8 +200,12 @@ export class SqliteRedeemer implements Redeemer {
     }
 
     const found = await findTicket(trx, id);
-    await log(found ? 'replayed' : 'unknown', found?.ticket.eventId ?? null);
-    return found ? { outcome: 'replayed', ticket: found.ticket } : { outcome: 'unknown' };
+    if (!found) {
+      await trx.executeQuery(this.sql.countUnknown(unknownCodeKey(at, input.client)));
+      return { outcome: 'unknown' };
+    }
+    await log('replayed', found.ticket.eventId);
+    return { outcome: 'replayed', ticket: found.ticket };
   }
 
   /** The winning scan: counted on a random slot of the event's counter, and logged. */

@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { canonicalId } from '../common.js';
 import { getOwnedEventRow } from '../events/get-event.js';
-import { batchTimes, ticketRowPages } from './ticket-pages.js';
+import { ticketRowPages, visibleBatches } from './ticket-pages.js';
 import { ticketStatus } from './to-ticket.js';
 
 export const CSV_COLUMNS = ['ticket_id', 'status', 'created_at', 'redeemed_at'] as const;
@@ -49,7 +49,9 @@ export async function exportTickets(
       .select('seq')
       .where('id', '=', batchId)
       .where('event_seq', '=', event.seq)
+      .where('heartbeat_at', 'is', null)
       .executeTakeFirst();
+    // A batch still being written is as unknown as one that never existed.
     if (!batch) throw AppError.notFound(ErrorCode.notFound, 'No such ticket batch in this event.');
     batchSeq = Number(batch.seq);
   }
@@ -62,8 +64,15 @@ export async function exportTickets(
   };
   async function* chunks() {
     yield stringify([[...CSV_COLUMNS]], csvOptions);
-    const times = await batchTimes(db, event.seq);
-    for await (const rows of ticketRowPages(db, { eventId: event.id, eventSeq: event.seq, status, batchSeq })) {
+    const batches = await visibleBatches(db, event.seq);
+    const { times } = batches;
+    for await (const rows of ticketRowPages(db, {
+      eventId: event.id,
+      eventSeq: event.seq,
+      status,
+      batchSeq,
+      batches,
+    })) {
       yield stringify(
         rows.map((r) => [r.id, ticketStatus(r.redeemed_at), times.get(Number(r.batch_seq)) ?? '', r.redeemed_at ?? '']),
         csvOptions,

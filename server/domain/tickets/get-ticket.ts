@@ -6,19 +6,23 @@ import { canonicalId } from '../common.js';
 import { toTicket } from './to-ticket.js';
 
 function ticketQuery(db: Db, ticketId: string) {
-  return db
-    .selectFrom('tickets')
-    .innerJoin('ticket_batches', 'ticket_batches.seq', 'tickets.batch_seq')
-    .innerJoin('events', 'events.seq', 'tickets.event_seq')
-    .select([
-      'tickets.id',
-      'events.id as event_id',
-      'tickets.redeemed_at',
-      'tickets.redeem_key',
-      'tickets.duplicate_scans',
-      'ticket_batches.created_at',
-    ])
-    .where('tickets.id', '=', canonicalId(ticketId));
+  return (
+    db
+      .selectFrom('tickets')
+      .innerJoin('ticket_batches', 'ticket_batches.seq', 'tickets.batch_seq')
+      .innerJoin('events', 'events.seq', 'tickets.event_seq')
+      .select([
+        'tickets.id',
+        'events.id as event_id',
+        'tickets.redeemed_at',
+        'tickets.redeem_key',
+        'tickets.duplicate_scans',
+        'ticket_batches.created_at',
+      ])
+      .where('tickets.id', '=', canonicalId(ticketId))
+      // A ticket of a batch still being written does not exist yet (server/db/pending-batches.ts).
+      .where('ticket_batches.heartbeat_at', 'is', null)
+  );
 }
 
 /** A ticket by id, for anyone holding its code; null when unknown. */

@@ -2,7 +2,7 @@ import type { TicketList, TicketStatus } from '../../../shared/schemas.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { getOwnedEventRow } from '../events/get-event.js';
-import { batchTimes, type TicketPosition, ticketPage } from './ticket-pages.js';
+import { type TicketPosition, ticketPage, visibleBatches } from './ticket-pages.js';
 
 /** Cursors are opaque to clients: the position of the last ticket seen, base64url-encoded. */
 export function encodeCursor(position: TicketPosition): string {
@@ -28,10 +28,10 @@ export async function listTickets(
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const limit = query.limit ?? 50;
   const event = await getOwnedEventRow(db, ownerId, eventId);
-  const times = await batchTimes(db, event.seq);
+  const batches = await visibleBatches(db, event.seq);
   // One row more than asked tells whether a next page exists, so the last page has no cursor.
-  const filter = { eventId: event.id, eventSeq: event.seq, status: query.status ?? 'all' } as const;
-  const page = await ticketPage(db, filter, times, after, limit + 1);
+  const filter = { eventId: event.id, eventSeq: event.seq, status: query.status ?? 'all', batches } as const;
+  const page = await ticketPage(db, filter, after, limit + 1);
   const last = page.positions[limit - 1];
   return {
     items: page.tickets.slice(0, limit),

@@ -9,6 +9,19 @@ export interface TicketFilter {
   eventSeq: number;
   status: TicketStatus | 'all';
   batchSeq?: number;
+  /** The event's visible batches: only their tickets are read. */
+  batches: VisibleBatches;
+}
+
+/**
+ * An event's visible batches, as pages read them: each one's creation time (a ticket's
+ * createdAt), and the runs of consecutive batch seqs holding no pending batch (see
+ * server/db/pending-batches.ts). Batches started after this was read are in no run either.
+ */
+export interface VisibleBatches {
+  times: Map<number, string>;
+  /** Inclusive [first, last] ranges of batch seqs, ascending; one range unless a batch is pending. */
+  runs: [number, number][];
 }
 
 /** A position in an event's tickets: creation order is (batch, seq). */
@@ -31,14 +44,32 @@ export interface TicketPage {
   positions: TicketPosition[];
 }
 
-/** Creation time of each batch of an event: tickets take their batch's time. */
-export async function batchTimes(db: Db, eventSeq: number): Promise<Map<number, string>> {
+/** An event's visible batches: their creation times (tickets take their batch's time) and runs. */
+export async function visibleBatches(db: Db, eventSeq: number): Promise<VisibleBatches> {
   const rows = await db
     .selectFrom('ticket_batches')
-    .select(['seq', 'created_at'])
+    .select(['seq', 'created_at', 'heartbeat_at'])
     .where('event_seq', '=', eventSeq)
+    .orderBy('seq')
     .execute();
-  return new Map(rows.map((r) => [Number(r.seq), r.created_at]));
+  const times = new Map<number, string>();
+  const runs: [number, number][] = [];
+  let run: [number, number] | undefined;
+  for (const row of rows) {
+    const seq = Number(row.seq);
+    if (row.heartbeat_at !== null) {
+      run = undefined;
+      continue;
+    }
+    times.set(seq, row.created_at);
+    if (run) {
+      run[1] = seq;
+    } else {
+      run = [seq, seq];
+      runs.push(run);
+    }
+  }
+  return { times, runs };
 }
 
 /** One keyset page of an event's ticket rows in creation order, strictly after `after`. */
@@ -58,17 +89,23 @@ async function ticketRows(
     if (filter.status === 'redeemed') query = query.where('redeemed_at', 'is not', null);
     return query.orderBy('batch_seq').orderBy('seq');
   };
-  // Keyset continuation in two index seeks: the rest of the current batch, then later batches.
-  // (An OR, or a row-value comparison, makes SQLite rescan the batch from its start.)
-  const rows: TicketPageRow[] = after
-    ? await base().where('batch_seq', '=', after.batchSeq).where('seq', '>', after.seq).limit(limit).execute()
-    : await base().limit(limit).execute();
-  if (after && rows.length < limit) {
+  // Keyset continuation in index seeks: the rest of the current batch, then later batches, one
+  // run of visible batches at a time. (An OR, or a row-value comparison, makes SQLite rescan the
+  // batch from its start.) A cursor in a batch that is not visible continues after it.
+  let rows: TicketPageRow[] = [];
+  if (after && filter.batches.times.has(after.batchSeq)) {
+    rows = await base().where('batch_seq', '=', after.batchSeq).where('seq', '>', after.seq).limit(limit).execute();
+  }
+  for (const [first, last] of filter.batches.runs) {
+    if (rows.length >= limit) break;
+    if (after && last <= after.batchSeq) continue;
+    const from = after && after.batchSeq >= first ? after.batchSeq + 1 : first;
     const more = await base()
-      .where('batch_seq', '>', after.batchSeq)
+      .where('batch_seq', '>=', from)
+      .where('batch_seq', '<=', last)
       .limit(limit - rows.length)
       .execute();
-    return rows.concat(more);
+    rows = rows.concat(more);
   }
   return rows;
 }
@@ -81,11 +118,11 @@ function positionOf(row: TicketPageRow): TicketPosition {
 export async function ticketPage(
   db: Db,
   filter: TicketFilter,
-  times: Map<number, string>,
   after: TicketPosition | null,
   limit: number,
 ): Promise<TicketPage> {
   const rows = await ticketRows(db, filter, after, limit);
+  const { times } = filter.batches;
   return {
     tickets: rows.map((r) =>
       toTicket({

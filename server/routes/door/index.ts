@@ -104,9 +104,15 @@ const doorRoutes: FastifyPluginAsyncTypebox = async (app) => {
           response: { 200: UndoScanResponse, ...problems(400, 401, 403, 404, 409) },
         },
       },
-      async (request) => ({
-        ticket: await undoDoorScan(app.store.db, doorSessionOf(request), request.params.scanId),
-      }),
+      async (request) => {
+        const door = doorSessionOf(request);
+        const ticket = await undoDoorScan(app.store.db, door, request.params.scanId);
+        // A security event, without the whole ticket id (a bearer secret).
+        const { scanId } = request.params;
+        const logged = { eventId: door.event.id, doorLinkId: door.doorLink.id, scanId, ticket: ticket.id.slice(0, 8) };
+        request.log.info({ event: 'door_scan_undone', ...logged }, 'door scan undone');
+        return { ticket };
+      },
     );
   });
 };

@@ -25,6 +25,13 @@ const doorLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const ownerId = sessionOf(request).user.id;
       const { doorLink, secret } = await createDoorLink(app.store.db, ownerId, request.params.eventId, request.body);
+      const logged = {
+        event: 'door_link_created',
+        eventId: request.params.eventId,
+        doorLinkId: doorLink.id,
+        userId: ownerId,
+      };
+      request.log.info(logged, 'door link created');
       const url = `/door#${secret}`;
       return reply
         .code(201)
@@ -62,6 +69,8 @@ const doorLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { eventId, linkId } = request.params;
       await revokeDoorLink(app.store.db, sessionOf(request).user.id, eventId, linkId);
+      const logged = { event: 'door_link_revoked', eventId, doorLinkId: linkId, userId: sessionOf(request).user.id };
+      request.log.info(logged, 'door link revoked');
       return reply.code(204).send(null);
     },
   );

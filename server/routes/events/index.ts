@@ -43,11 +43,12 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create an event with its initial tickets (atomic)',
         tags,
         body: CreateEventBody,
-        response: { 201: EventResponse, ...problems(400, 401, 403) },
+        response: { 201: EventResponse, ...problems(400, 401, 403, 429) },
       },
     },
     async (request, reply) => {
-      const event = await createEvent(app.store.db, sessionOf(request).user.id, request.body);
+      const ticketsPerHour = app.config.ticketsPerHour;
+      const event = await createEvent(app.store.db, sessionOf(request).user.id, request.body, { ticketsPerHour });
       return reply.code(201).header('location', `/api/events/${event.id}`).send({ event });
     },
   );

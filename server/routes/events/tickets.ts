@@ -26,12 +26,14 @@ const eventTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         params: EventIdParams,
         body: AddTicketsBody,
-        response: { 201: AddTicketsResponse, ...problems(400, 401, 403, 404) },
+        response: { 201: AddTicketsResponse, ...problems(400, 401, 403, 404, 429) },
       },
     },
     async (request, reply) => {
       const ownerId = sessionOf(request).user.id;
-      const { batch, eventId } = await addTickets(app.store.db, ownerId, request.params.eventId, request.body.count);
+      const { eventId: id } = request.params;
+      const options = { ticketsPerHour: app.config.ticketsPerHour };
+      const { batch, eventId } = await addTickets(app.store.db, ownerId, id, request.body.count, options);
       const downloadUrl = `/api/events/${eventId}/tickets.csv?status=all&batch=${batch.id}`;
       return reply.code(201).send({ batch, downloadUrl });
     },
