@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { LightMyRequestResponse } from 'fastify';
+import { Writable } from 'node:stream';
+import type { FastifyServerOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { type App, buildApp } from '../server/app.js';
+import { type App, buildApp, loggerOptions } from '../server/app.js';
 import { type Config, loadConfig } from '../server/config.js';
 import { canonicalId, nowIso } from '../server/domain/common.js';
 import { hashPassword } from '../server/domain/users/passwords.js';
 import { usernameKey } from '../server/domain/users/register-user.js';
 import { createSession } from '../server/domain/users/sessions.js';
-import { freshDatabase } from './databases.js';
+import { type FreshDatabase, freshDatabase } from './databases.js';
 import type { RegisteredRoute } from './routes.js';
 
 /** Builds the real app on a fresh database, as the server does, with logging off; collects its routes. */
@@ -250,4 +251,30 @@ export async function openDoor(
 /** One door scan through the API; returns the answer. */
 export function doorScan(app: App, doorHeaders: Record<string, string>, code: string, scanId: string = randomUUID()) {
   return app.inject({ method: 'POST', url: '/api/door/scans', headers: doorHeaders, payload: { code, scanId } });
+}
+
+/**
+ * Per-file app with the real request logger writing into memory: `ctx.lines` holds every log line
+ * (JSON) as written. For tests of what the log says, and what it must never say.
+ */
+export function useLoggedApp(overrides: Partial<Config> = {}) {
+  const ctx = { lines: [] as string[] } as { app: App; lines: string[] };
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      ctx.lines.push(...String(chunk).split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  let db: FreshDatabase | undefined;
+  beforeAll(async () => {
+    db = await freshDatabase();
+    const config = loadConfig({}, { databaseUrl: db.url, logLevel: 'trace', webRoot: null, ...overrides });
+    const logger = { ...(loggerOptions(config.logLevel) as object), stream: sink } as FastifyServerOptions['logger'];
+    ctx.app = await buildApp(config, { logger });
+  });
+  afterAll(async () => {
+    await ctx.app?.close();
+    await db?.cleanup();
+  });
+  return ctx;
 }

@@ -1,34 +1,12 @@
-import { Writable } from 'node:stream';
-import type { FastifyServerOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, buildApp, loggerOptions, redactUrl } from '../server/app.js';
-import { loadConfig } from '../server/config.js';
-import { type FreshDatabase, freshDatabase, testStore } from './databases.js';
-import { createEvent, createUser, ticketIds } from './helper.js';
+import { describe, expect, it } from 'vitest';
+import { redactUrl } from '../server/app.js';
+import { testStore } from './databases.js';
+import { createEvent, createUser, ticketIds, useLoggedApp } from './helper.js';
 
 // Ticket codes are bearer secrets; the router decodes a path before matching an id, so a
 // percent-encoded code names the ticket as surely as a plain one and must not reach the log whole.
-const lines: string[] = [];
-const sink = new Writable({
-  write(chunk, _encoding, callback) {
-    lines.push(...String(chunk).split('\n').filter(Boolean));
-    callback();
-  },
-});
-let app: App;
-let db: FreshDatabase;
-
-beforeAll(async () => {
-  db = await freshDatabase();
-  const config = loadConfig({}, { databaseUrl: db.url, logLevel: 'trace', webRoot: null });
-  const logger = { ...(loggerOptions('trace') as object), stream: sink } as FastifyServerOptions['logger'];
-  app = await buildApp(config, { logger });
-});
-
-afterAll(async () => {
-  await app.close();
-  await db.cleanup();
-});
+const ctx = useLoggedApp();
+const lines = ctx.lines;
 
 /** Every character percent-encoded, hex in `upper` or lower case. */
 const encodeAll = (text: string, upper = false) =>
@@ -41,9 +19,9 @@ const encodeSome = (text: string) => [...text].map((c, i) => (i % 2 ? `%${c.char
 
 describe(`request logs with percent-encoded ticket codes (${testStore})`, () => {
   it('never show a code whole, however it is encoded, yet keep its first 8 characters', async () => {
-    const owner = await createUser(app);
-    const event = await createEvent(app, owner.headers, { initialTickets: 4 });
-    const ids = await ticketIds(app, owner.headers, event.id);
+    const owner = await createUser(ctx.app);
+    const event = await createEvent(ctx.app, owner.headers, { initialTickets: 4 });
+    const ids = await ticketIds(ctx.app, owner.headers, event.id);
     const [a, b, c, d] = ids as [string, string, string, string];
     const forms = (id: string) => [
       encodeAll(id),
@@ -53,16 +31,16 @@ describe(`request logs with percent-encoded ticket codes (${testStore})`, () => 
     ];
 
     // The router decodes them: these are real scans of the tickets.
-    expect((await app.inject({ method: 'GET', url: `/redeem/${encodeAll(a)}` })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'GET', url: `/status/${encodeSome(a.toUpperCase())}?x=%31` })).statusCode).toBe(
-      410,
-    );
-    expect((await app.inject({ method: 'POST', url: `/api/tickets/${encodeAll(b, true)}/redeem` })).statusCode).toBe(
-      200,
-    );
-    expect((await app.inject({ method: 'HEAD', url: `/redeem/${encodeSome(c)}` })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'GET', url: `/redeem/${encodeAll(d)}/` })).statusCode).toBe(200);
-    await app.inject({ method: 'GET', url: `/redeem/${encodeAll(c)}/nothing-here` });
+    expect((await ctx.app.inject({ method: 'GET', url: `/redeem/${encodeAll(a)}` })).statusCode).toBe(200);
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: `/status/${encodeSome(a.toUpperCase())}?x=%31` })).statusCode,
+    ).toBe(410);
+    expect(
+      (await ctx.app.inject({ method: 'POST', url: `/api/tickets/${encodeAll(b, true)}/redeem` })).statusCode,
+    ).toBe(200);
+    expect((await ctx.app.inject({ method: 'HEAD', url: `/redeem/${encodeSome(c)}` })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ method: 'GET', url: `/redeem/${encodeAll(d)}/` })).statusCode).toBe(200);
+    await ctx.app.inject({ method: 'GET', url: `/redeem/${encodeAll(c)}/nothing-here` });
 
     const log = lines.join('\n');
     expect(log).toContain('/redeem/');

@@ -1,37 +1,10 @@
-import { Writable } from 'node:stream';
-import type { FastifyServerOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, buildApp, loggerOptions } from '../server/app.js';
-import { loadConfig } from '../server/config.js';
-import { type FreshDatabase, freshDatabase } from './databases.js';
-import { createEvent, createUser, doorScan, openDoor, ticketIds, unknownId } from './helper.js';
+import { describe, expect, it } from 'vitest';
+import { createEvent, createUser, doorScan, openDoor, ticketIds, unknownId, useLoggedApp } from './helper.js';
 import { createCheapUser, freshAddress, login } from './throttle-cases.js';
 
-// This file builds its own app: it reads the log, at the default level (info).
-const lines: string[] = [];
-const sink = new Writable({
-  write(chunk, _encoding, callback) {
-    lines.push(...String(chunk).split('\n').filter(Boolean));
-    callback();
-  },
-});
-let app: App;
-let db: FreshDatabase;
-
-beforeAll(async () => {
-  db = await freshDatabase();
-  const config = loadConfig(
-    {},
-    { databaseUrl: db.url, webRoot: null, unknownTicketsPerMinute: 5, registrationsPerHour: 2 },
-  );
-  const logger = { ...(loggerOptions(config.logLevel) as object), stream: sink } as FastifyServerOptions['logger'];
-  app = await buildApp(config, { logger });
-});
-
-afterAll(async () => {
-  await app.close();
-  await db.cleanup();
-});
+// The real request logger at the default level (info), writing into memory (ctx.lines).
+const ctx = useLoggedApp({ logLevel: 'info', unknownTicketsPerMinute: 5, registrationsPerHour: 2 });
+const lines = ctx.lines;
 
 type Line = Record<string, unknown> & { event?: string; level: number };
 const logged = () => lines.map((line) => JSON.parse(line) as Line);
@@ -43,14 +16,14 @@ describe('security events in the log', () => {
     const address = freshAddress();
 
     // Failed logins, then the lockout they cause.
-    const user = await createCheapUser(app, 'the-right-Password-77');
+    const user = await createCheapUser(ctx.app, 'the-right-Password-77');
     secrets.push(user.password);
     for (let i = 0; i < 20; i++) {
       const guess = `guess-Secret-${i}-xyz`;
       secrets.push(guess);
-      await login(app, user.username, guess, address);
+      await login(ctx.app, user.username, guess, address);
     }
-    expect((await login(app, user.username, user.password, address)).statusCode).toBe(429);
+    expect((await login(ctx.app, user.username, user.password, address)).statusCode).toBe(429);
     const failed = withEvent('login_failed');
     expect(failed).toHaveLength(20);
     expect(failed[0]).toMatchObject({ level: 30, event: 'login_failed', username: user.username, ip: address });
@@ -66,7 +39,7 @@ describe('security events in the log', () => {
     // Unknown ticket ids past the allowance (5 here): one event, no id.
     const unknown = Array.from({ length: 7 }, () => unknownId());
     secrets.push(...unknown);
-    for (const id of unknown) await app.inject({ method: 'GET', url: `/status/${id}`, remoteAddress: address });
+    for (const id of unknown) await ctx.app.inject({ method: 'GET', url: `/status/${id}`, remoteAddress: address });
     expect(withEvent('unknown_tickets_throttled')).toEqual([
       expect.objectContaining({ level: 40, ip: address, retryAfter: expect.any(Number) }),
     ]);
@@ -75,7 +48,7 @@ describe('security events in the log', () => {
     for (let i = 0; i < 3; i++) {
       const password = `register-Secret-${i}-abc`;
       secrets.push(password);
-      await app.inject({
+      await ctx.app.inject({
         method: 'POST',
         url: '/api/auth/register',
         payload: { username: `logged${address}r${i}`, password },
@@ -87,16 +60,20 @@ describe('security events in the log', () => {
     ]);
 
     // Door links: created, a scan undone, revoked.
-    const owner = await createUser(app);
+    const owner = await createUser(ctx.app);
     secrets.push(owner.token);
-    const event = await createEvent(app, owner.headers, { initialTickets: 1 });
-    const [ticket] = await ticketIds(app, owner.headers, event.id);
-    const door = await openDoor(app, owner.headers, event.id);
+    const event = await createEvent(ctx.app, owner.headers, { initialTickets: 1 });
+    const [ticket] = await ticketIds(ctx.app, owner.headers, event.id);
+    const door = await openDoor(ctx.app, owner.headers, event.id);
     secrets.push(door.secret, door.token, ticket!);
-    const scan = (await doorScan(app, door.headers, ticket!)).json() as { scan: { id: string } };
-    const undo = await app.inject({ method: 'DELETE', url: `/api/door/scans/${scan.scan.id}`, headers: door.headers });
+    const scan = (await doorScan(ctx.app, door.headers, ticket!)).json() as { scan: { id: string } };
+    const undo = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/api/door/scans/${scan.scan.id}`,
+      headers: door.headers,
+    });
     expect(undo.statusCode).toBe(200);
-    const revoke = await app.inject({
+    const revoke = await ctx.app.inject({
       method: 'DELETE',
       url: `/api/events/${event.id}/door-links/${door.linkId}`,
       headers: owner.headers,

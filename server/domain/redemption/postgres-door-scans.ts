@@ -6,6 +6,7 @@ import { COUNTER_SLOTS } from '../events/event-counters.js';
 import { findLoggedScan, replayDoorScan } from './door-scan-log.js';
 import { type KnownRedeemed, redeemedTicket, type TicketContexts } from './process-caches.js';
 import { type DoorScanDecision, type DoorScanInput, PUBLIC_DOOR } from './redeemer.js';
+import type { RefusedRow, WonRow } from './rows.js';
 
 const SCAN_COLUMNS = `id, event_seq, door_link_seq, session_seq, device, ticket_id, outcome, at,
   redeemed_at, duplicate_scans, first_door`;
@@ -51,14 +52,8 @@ const statements = {
       null, null, null)`,
 };
 
-interface WonRow {
-  event_seq: number;
-  batch_seq: number;
-}
-
-interface RefusedRow extends WonRow {
-  redeemed_at: string;
-  duplicate_scans: number;
+/** At a door, a refusal also names the door that admitted the ticket. */
+interface DoorRefusedRow extends RefusedRow {
   first_door: string;
 }
 
@@ -110,7 +105,7 @@ export class PostgresDoorScans {
           return { outcome: 'admitted', scan, ticket: redeemedTicket(id, context, at) };
         }
       }
-      const [refused] = (await run<RefusedRow>(statements.refuse)).rows;
+      const [refused] = (await run<DoorRefusedRow>(statements.refuse)).rows;
       if (refused) {
         this.known.add(id);
         const context = await this.contexts.get(this.db, Number(refused.event_seq), Number(refused.batch_seq));

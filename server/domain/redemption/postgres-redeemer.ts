@@ -15,17 +15,8 @@ import {
   replayCutoff,
   unknownCodeKey,
 } from './redeemer.js';
+import type { RefusedRow, WonRow } from './rows.js';
 import { UnknownCodeCounter } from './unknown-code-counter.js';
-
-interface WonRow {
-  event_seq: number;
-  batch_seq: number;
-}
-
-interface DuplicateRow extends WonRow {
-  redeemed_at: string;
-  duplicate_scans: number;
-}
 
 /**
  * The rule as PostgreSQL runs it, where each statement is a round trip and each transaction a
@@ -101,7 +92,7 @@ export class PostgresRedeemer implements Redeemer {
       }
     }
     const refuse = CompiledQuery.raw(statements.duplicate, [id, key, at, key === null ? null : replayCutoff(at)]);
-    const [duplicate] = (await this.db.executeQuery<DuplicateRow>(refuse)).rows;
+    const [duplicate] = (await this.db.executeQuery<RefusedRow>(refuse)).rows;
     if (duplicate) {
       this.known.add(id);
       const context = await this.contexts.get(this.db, Number(duplicate.event_seq), Number(duplicate.batch_seq));

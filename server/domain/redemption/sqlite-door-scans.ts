@@ -7,15 +7,10 @@ import { COUNTER_SLOTS } from '../events/event-counters.js';
 import { type LoggedScan, loggedScanColumns, replayDoorScan } from './door-scan-log.js';
 import { type DoorLabels, type KnownRedeemed, redeemedTicket, type TicketContexts } from './process-caches.js';
 import type { DoorScanDecision, DoorScanInput } from './redeemer.js';
+import type { RefusedRow, WonRow } from './rows.js';
 
-interface WonRow {
-  event_seq: number;
-  batch_seq: number;
-}
-
-interface RefusedRow extends WonRow {
-  redeemed_at: string;
-  duplicate_scans: number;
+/** At a door, a refusal also names the door link that admitted the ticket. */
+interface DoorRefusedRow extends RefusedRow {
   redeemed_door_seq: number | null;
 }
 
@@ -182,7 +177,7 @@ export class SqliteDoorScans {
           return { outcome: 'admitted', scan, ticket: redeemedTicket(id, context, at) };
         }
       }
-      const [refused] = (await trx.executeQuery<RefusedRow>(this.sql.refuse({ id, eventSeq: door.eventSeq }))).rows;
+      const [refused] = (await trx.executeQuery<DoorRefusedRow>(this.sql.refuse({ id, eventSeq: door.eventSeq }))).rows;
       if (refused) {
         this.known.add(id);
         const firstDoor = await this.labels.get(trx, refused.redeemed_door_seq);

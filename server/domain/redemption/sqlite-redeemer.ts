@@ -15,6 +15,7 @@ import {
   replayCutoff,
   unknownCodeKey,
 } from './redeemer.js';
+import type { RefusedRow, WonRow } from './rows.js';
 import { SqliteDoorScans } from './sqlite-door-scans.js';
 
 /** A scan waiting for the next group: how to decide it inside a transaction, and whom to answer. */
@@ -22,16 +23,6 @@ interface Pending {
   decide: (trx: Transaction<Database>) => Promise<unknown>;
   resolve: (result: never) => void;
   reject: (error: unknown) => void;
-}
-
-interface WonRow {
-  event_seq: number;
-  batch_seq: number;
-}
-
-interface DuplicateRow extends WonRow {
-  redeemed_at: string;
-  duplicate_scans: number;
 }
 
 /** The statements of a scan, compiled once per redeemer (see precompile.ts). */
@@ -184,7 +175,7 @@ export class SqliteRedeemer implements Redeemer {
     // Already redeemed: a duplicate unless this is a retry carrying the winning request's key.
     const refuse =
       key === null ? this.sql.duplicate({ id }) : this.sql.duplicateUnlessKey({ id, key, cutoff: replayCutoff(at) });
-    const [duplicate] = (await trx.executeQuery<DuplicateRow>(refuse)).rows;
+    const [duplicate] = (await trx.executeQuery<RefusedRow>(refuse)).rows;
     if (duplicate) {
       this.known.add(id);
       const context = await this.contexts.get(trx, duplicate.event_seq, Number(duplicate.batch_seq));
