@@ -133,7 +133,7 @@ export type DoorScanResult = Static<typeof DoorScanResult>;
 /** One scan as a log shows it. */
 export const Scan = Type.Object(
   {
-    id: Uuid,
+    id: Type.String({ description: 'The scan id a door drew (a UUID), or the log’s own id for other scans' }),
     at: Timestamp,
     ticketId: Type.Union([Uuid, Type.Null()]),
     outcome: LoggedScanOutcome,
