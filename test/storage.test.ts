@@ -136,7 +136,8 @@ describe(`a database that cannot write (${testStore})`, () => {
     expect(status.json().redeemedTickets).toBe(1);
   });
 
-  it.runIf(testStore === 'sqlite')(
+  // SQLite only (a page-count cap fills the file): defined there, not reported as skipped elsewhere.
+  (testStore === 'sqlite' ? it : () => {})(
     'full: a write that needs space answers 503, and the log shows SQLITE_FULL, not the failed rollback after it',
     async () => {
       const owner = await createUser(app);
