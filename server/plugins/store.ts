@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { describeDatabaseUrl, openStore, type Store, type StoreOptions } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { removeAbandonedBatches } from '../db/pending-batches.js';
+import { EventChanges } from '../domain/live/changes.js';
 import { createRedeemer } from '../domain/redemption/create-redeemer.js';
 import type { Redeemer } from '../domain/redemption/redeemer.js';
 import { purgeExpiredSessions } from '../domain/users/sessions.js';
@@ -12,6 +13,8 @@ declare module 'fastify' {
     store: Store;
     /** The one redeemer of this process (see createRedeemer). */
     redeemer: Redeemer;
+    /** News of committed changes to an event, for the live streams (see EventChanges). */
+    changes: EventChanges;
   }
 }
 
@@ -29,7 +32,9 @@ async function storePlugin(app: FastifyInstance, opts: StoreOptions & { database
     throw new Error(`cannot open the database at ${describeDatabaseUrl(opts.databaseUrl)}: ${reason}`);
   }
   app.decorate('store', store);
-  app.decorate('redeemer', createRedeemer(store));
+  const changes = new EventChanges();
+  app.decorate('changes', changes);
+  app.decorate('redeemer', createRedeemer(store, changes));
   const sweep = setInterval(
     () => {
       purgeExpiredSessions(store.db).catch((err) => app.log.warn({ err }, 'session sweep failed'));
