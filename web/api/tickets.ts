@@ -36,6 +36,13 @@ export async function redeemTicket(ticketId: string, idempotencyKey?: string): P
   }
 }
 
+/** Undoes the redemption of a ticket of one of the user's events: it is ok again (409 when it is not redeemed). */
+export async function undoRedemption(ticketId: string, reason?: string): Promise<Ticket> {
+  const body = reason?.trim() ? { reason: reason.trim() } : {};
+  const result = await apiRequest<{ ticket: Ticket }>(`${path(ticketId)}/undo-redemption`, { method: 'POST', body });
+  return result.ticket;
+}
+
 /** What a ticket's holder sees on its public page: OK, USED (with when), or no such ticket. */
 export type PublicTicketState =
   | { state: 'ok'; ticket: PublicTicket }

@@ -88,6 +88,25 @@ describe('parseEventSearch', () => {
     expect(parseEventSearch({ status: 'all' })).toEqual({});
     expect(parseEventSearch({})).toEqual({});
   });
+
+  it('keeps the tab, the filters and the bucket, and drops the rest', () => {
+    expect(parseEventSearch({ tab: 'log', outcome: 'already_redeemed', bucket: '1m' })).toEqual({
+      tab: 'log',
+      status: undefined,
+      outcome: 'already_redeemed',
+      bucket: '1m',
+    });
+    expect(parseEventSearch({ tab: 'tickets', status: 'redeemed' })).toMatchObject({
+      tab: 'tickets',
+      status: 'redeemed',
+    });
+    expect(parseEventSearch({ tab: 'overview', outcome: 'teleported', bucket: '5m', status: 'void' })).toEqual({
+      tab: undefined,
+      status: undefined,
+      outcome: undefined,
+      bucket: undefined,
+    });
+  });
 });
 
 describe('parseCheckSearch', () => {

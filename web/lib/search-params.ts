@@ -1,5 +1,8 @@
+import type { LoggedScanOutcome } from '../../shared/door.js';
+import type { ArrivalsBucket } from '../../shared/event-activity.js';
 import type { EventSort, TicketStatus } from '../../shared/schemas.js';
 import { Limits } from '../../shared/schemas.js';
+import { defaultBucket, isBucket } from './arrivals.js';
 
 /** Page sizes offered on the events list. */
 export const pageSizes = [10, 20, 50, 100] as const;
@@ -26,10 +29,26 @@ export interface CheckSearch {
   event?: string;
 }
 
-/** Search params of the event page. */
+/** The event page's tabs; Overview is the default and stays out of the URL. */
+export type EventTab = 'overview' | 'log' | 'tickets';
+
+/** Search params of the event page: its tab, the tickets' status filter, the log's outcome filter, the chart's bucket. */
 export interface EventSearch {
+  tab?: Exclude<EventTab, 'overview'>;
   status?: TicketStatus;
+  outcome?: LoggedScanOutcome;
+  bucket?: ArrivalsBucket;
 }
+
+/** The scan log's outcome filter, in the order the filter offers them. */
+export const scanOutcomes: readonly LoggedScanOutcome[] = [
+  'admitted',
+  'already_redeemed',
+  'wrong_event',
+  'not_found',
+  'unreadable',
+  'undone',
+];
 
 // TanStack Router JSON-parses search values, so "?q=123" arrives as a number.
 function asString(value: unknown): string | undefined {
@@ -91,10 +110,18 @@ export function parseAuthSearch(raw: Record<string, unknown>): AuthSearch {
   return out;
 }
 
-/** Parses the event page search params (the tickets table's status filter). */
+/** Parses the event page search params, dropping anything invalid or equal to its default. */
 export function parseEventSearch(raw: Record<string, unknown>): EventSearch {
+  const tab = asString(raw.tab);
   const status = asString(raw.status);
-  return { status: status === 'ok' || status === 'redeemed' ? status : undefined };
+  const outcome = asString(raw.outcome);
+  const bucket = asString(raw.bucket);
+  return {
+    tab: tab === 'log' || tab === 'tickets' ? tab : undefined,
+    status: status === 'ok' || status === 'redeemed' ? status : undefined,
+    outcome: scanOutcomes.find((o) => o === outcome),
+    bucket: isBucket(bucket) && bucket !== defaultBucket ? bucket : undefined,
+  };
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
