@@ -52,3 +52,18 @@ export function listTickets(eventId: string, query: ListTicketsQuery, signal?: A
 export function ticketsCsvUrl(eventId: string, options: { status?: 'ok' | 'redeemed' | 'all'; batch?: string } = {}) {
   return buildUrl(`${base(eventId)}/tickets.csv`, { status: options.status ?? 'ok', batch: options.batch });
 }
+
+/** How the tickets PDF is laid out: several tickets on A4 or Letter sheets (with cut marks), or one a page. */
+export type PdfLayout = 'a4' | 'letter' | 'single';
+
+/** URL of the printable tickets PDF (unredeemed ones unless `status` says otherwise). */
+export function ticketsPdfUrl(
+  eventId: string,
+  options: { status?: 'ok' | 'redeemed' | 'all'; batch?: string; layout: PdfLayout },
+) {
+  return buildUrl(`${base(eventId)}/tickets.pdf`, {
+    status: options.status ?? 'ok',
+    batch: options.batch,
+    layout: options.layout,
+  });
+}

@@ -81,6 +81,18 @@ async function readProblem(response: Response): Promise<ProblemBody> {
   );
 }
 
+/**
+ * The ApiError of a non-2xx answer, read from its problem body; a 401 `unauthorized` fires the
+ * session-expired handler (the app sends the user to login and back) unless `notifyUnauthorized` is off.
+ */
+export async function apiErrorOf(response: Response, notifyUnauthorized = true): Promise<ApiError> {
+  const problem = await readProblem(response);
+  if (response.status === 401 && problem.code === ErrorCode.unauthorized && notifyUnauthorized) {
+    unauthorizedHandler?.();
+  }
+  return new ApiError(response.status, problem);
+}
+
 /** Calls the JSON API with the session cookie; throws ApiError for every non-2xx answer. */
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = 'GET', body, query, signal, notifyUnauthorized = true } = options;
@@ -102,13 +114,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
       syntheticProblem(0, 'network_error', 'Network error', 'Could not reach the Admit server. Check your connection.'),
     );
   }
-  if (!response.ok) {
-    const problem = await readProblem(response);
-    if (response.status === 401 && problem.code === ErrorCode.unauthorized && notifyUnauthorized) {
-      unauthorizedHandler?.();
-    }
-    throw new ApiError(response.status, problem);
-  }
+  if (!response.ok) throw await apiErrorOf(response, notifyUnauthorized);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }

@@ -7,8 +7,9 @@ import { describeError } from '../api/errors.js';
 import { formatTimestamp } from '../lib/format.js';
 import { statusColors } from '../lib/status-colors.js';
 import { useRedeemTicket } from '../queries/tickets.js';
+import { UndoRedemption } from './undo-redemption.js';
 
-/** The Redeem button with its confirmation, and the answer when the ticket was already used. */
+/** The Redeem button with its confirmation, the answer when the ticket was already used, and Undo admission. */
 export function RedeemSection({ ticket }: { ticket: OwnerTicket }) {
   const [confirming, confirm] = useDisclosure(false);
   const redeem = useRedeemTicket(ticket.id);
@@ -29,7 +30,7 @@ export function RedeemSection({ ticket }: { ticket: OwnerTicket }) {
 
   return (
     <Stack gap="sm">
-      {result?.outcome === 'already_redeemed' && (
+      {result?.outcome === 'already_redeemed' && ticket.status === 'redeemed' && (
         <Alert
           color={statusColors.redeemed}
           variant="filled"
@@ -51,11 +52,12 @@ export function RedeemSection({ ticket }: { ticket: OwnerTicket }) {
         >
           {ticket.status === 'ok' ? 'Redeem ticket' : 'Redeem again'}
         </Button>
+        {ticket.status === 'redeemed' && <UndoRedemption ticket={ticket} />}
       </Group>
       <Modal opened={confirming} onClose={confirm.close} title="Redeem this ticket?" centered>
         <Stack>
           <Text size="sm">
-            Redeeming admits one person. It cannot be undone: the same code will be refused at every door afterwards.
+            Redeeming admits one person: the same code will be refused at every door afterwards, until you undo it here.
           </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={confirm.close}>

@@ -1,63 +1,60 @@
-import { Breadcrumbs, Button, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { IconDownload, IconRefresh, IconTicket } from '@tabler/icons-react';
+import { Breadcrumbs, Button, Group, Stack, Tabs, Text, Title } from '@mantine/core';
+import { IconChartBar, IconDownload, IconListDetails, IconRefresh, IconTicket } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
 import { ErrorCode } from '../../shared/error-codes.js';
-import { describeError, hasCode } from '../api/errors.js';
-import { getEventStatus, ticketsCsvUrl } from '../api/events.js';
-import { AddTicketsCard } from '../components/add-tickets-card.js';
-import { DoorLinksCard } from '../components/door-links-card.js';
-import { EventCounters } from '../components/event-counters.js';
+import { hasCode } from '../api/errors.js';
+import { ticketsCsvUrl } from '../api/events.js';
+import { DownloadsMenu } from '../components/event/downloads-menu.js';
+import { EventOverview } from '../components/event/event-overview.js';
+import { ScanLog } from '../components/event/scan-log.js';
 import { AnchorLink, ButtonLink } from '../components/links.js';
 import { PageLoader } from '../components/page-loader.js';
 import { NoSuchEvent, QueryError } from '../components/route-states.js';
 import { TicketsTable } from '../components/tickets-table.js';
-import { startDownload } from '../lib/download.js';
 import { formatCalendarDate, formatTimestamp } from '../lib/format.js';
+import { needsPolling } from '../lib/live-stream.js';
+import type { EventTab } from '../lib/search-params.js';
+import { useDownload } from '../lib/use-download.js';
 import { usePageTitle } from '../lib/use-page-title.js';
 import { eventKeys, useEvent, useEventStatus } from '../queries/events.js';
+import { useEventLive } from '../queries/live.js';
 
 const route = getRouteApi('/_authed/events/$eventId');
 
-/** One event: details, live counters with Refresh, CSV download, add tickets, door links, and its tickets. */
+/**
+ * One event: its name and date, Refresh and the unredeemed CSV, then three tabs kept in the URL:
+ * Overview (live counters, arrivals, batches, door links, add tickets), Scan log, Tickets.
+ */
 export function EventPage() {
   const { eventId } = route.useParams();
   const search = route.useSearch();
   const navigate = route.useNavigate();
   const queryClient = useQueryClient();
   const event = useEvent(eventId);
-  const status = useEventStatus(eventId);
+  const live = useEventLive(eventId, event.data !== undefined);
+  const poll = needsPolling(live.status);
+  const status = useEventStatus(eventId, poll);
   const [refreshing, setRefreshing] = useState(false);
+  const { download, pending } = useDownload();
   usePageTitle(event.data?.name ?? 'Event');
-  const [downloading, setDownloading] = useState(false);
 
+  // The stream keeps everything current; Refresh stays for the brief, and for peace of mind.
   const refresh = async () => {
     setRefreshing(true);
     try {
       await Promise.all([
         status.refetch(),
-        queryClient.invalidateQueries({ queryKey: eventKeys.detail(eventId) }),
-        queryClient.invalidateQueries({ queryKey: eventKeys.tickets(eventId) }),
+        queryClient.invalidateQueries({ queryKey: eventKeys.all, predicate: (q) => q.queryKey.includes(eventId) }),
       ]);
     } finally {
       setRefreshing(false);
     }
   };
 
-  // Check the session with a cheap call first: a plain link would save an error as the CSV.
-  const downloadUnredeemed = async () => {
-    setDownloading(true);
-    try {
-      queryClient.setQueryData(eventKeys.status(eventId), await getEventStatus(eventId));
-      startDownload(ticketsCsvUrl(eventId, { status: 'ok' }));
-    } catch (error) {
-      notifications.show({ color: 'red', title: 'Download failed', message: describeError(error) });
-    } finally {
-      setDownloading(false);
-    }
-  };
+  const unredeemedUrl = ticketsCsvUrl(eventId, { status: 'ok' });
+  const downloadUnredeemed = () => download(unredeemedUrl);
 
   // A malformed id (400) is as unknown as a missing one.
   const unknown = [ErrorCode.eventNotFound, ErrorCode.notFound, ErrorCode.validationFailed];
@@ -72,6 +69,11 @@ export function EventPage() {
   const counters = status.data ?? {
     totalTickets: event.data.totalTickets,
     redeemedTickets: event.data.redeemedTickets,
+  };
+  const tab: EventTab = search.tab ?? 'overview';
+  const setTab = (next: string | null) => {
+    const value = next === 'log' || next === 'tickets' ? next : undefined;
+    void navigate({ search: (prev) => ({ ...prev, tab: value }) });
   };
 
   return (
@@ -116,37 +118,53 @@ export function EventPage() {
           <Button
             leftSection={<IconDownload size={16} aria-hidden />}
             onClick={downloadUnredeemed}
-            loading={downloading}
+            loading={pending === unredeemedUrl}
           >
             Download unredeemed (CSV)
           </Button>
+          <DownloadsMenu eventId={eventId} download={download} pending={pending} />
         </Group>
       </Group>
 
-      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-        <Stack gap={6}>
-          <EventCounters status={counters} />
-          {status.isError && (
-            <Text size="sm" c="red.8" role="alert">
-              Could not refresh the counters: {describeError(status.error)}
-            </Text>
-          )}
-          {status.dataUpdatedAt > 0 && (
-            <Text size="xs" c="dimmed">
-              Updated {new Date(status.dataUpdatedAt).toLocaleTimeString()} · refreshes every few seconds
-            </Text>
-          )}
-        </Stack>
-        <AddTicketsCard eventId={eventId} />
-      </SimpleGrid>
-
-      <DoorLinksCard eventId={eventId} />
-
-      <TicketsTable
-        eventId={eventId}
-        status={search.status}
-        onStatusChange={(next) => void navigate({ search: next ? { status: next } : {}, replace: true })}
-      />
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+        <Tabs.List mb="lg">
+          <Tabs.Tab value="overview" leftSection={<IconChartBar size={16} aria-hidden />}>
+            Overview
+          </Tabs.Tab>
+          <Tabs.Tab value="log" leftSection={<IconListDetails size={16} aria-hidden />}>
+            Scan log
+          </Tabs.Tab>
+          <Tabs.Tab value="tickets" leftSection={<IconTicket size={16} aria-hidden />}>
+            Tickets
+          </Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="overview">
+          <EventOverview
+            eventId={eventId}
+            counters={counters}
+            live={live.status}
+            updatedAt={status.dataUpdatedAt}
+            statusError={status.isError ? status.error : null}
+            bucket={search.bucket}
+            onBucketChange={(bucket) => void navigate({ search: (prev) => ({ ...prev, bucket }), replace: true })}
+          />
+        </Tabs.Panel>
+        <Tabs.Panel value="log">
+          <ScanLog
+            eventId={eventId}
+            live={live}
+            outcome={search.outcome}
+            onOutcomeChange={(outcome) => void navigate({ search: (prev) => ({ ...prev, outcome }), replace: true })}
+          />
+        </Tabs.Panel>
+        <Tabs.Panel value="tickets">
+          <TicketsTable
+            eventId={eventId}
+            status={search.status}
+            onStatusChange={(next) => void navigate({ search: (prev) => ({ ...prev, status: next }), replace: true })}
+          />
+        </Tabs.Panel>
+      </Tabs>
     </Stack>
   );
 }

@@ -1,4 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { LoggedScanOutcome } from '../../shared/door.js';
+import type { ArrivalsBucket } from '../../shared/event-activity.js';
 import type { CreateEventBody, TicketStatus } from '../../shared/schemas.js';
 import {
   addTickets,
@@ -10,7 +12,7 @@ import {
   listTickets,
 } from '../api/events.js';
 
-/** Query keys of everything event-related, so mutations can invalidate exactly what they change. */
+/** Query keys of everything event-related (its scan log, arrivals and batches too), so mutations invalidate exactly what they change. */
 export const eventKeys = {
   all: ['events'] as const,
   lists: () => [...eventKeys.all, 'list'] as const,
@@ -20,9 +22,17 @@ export const eventKeys = {
   tickets: (eventId: string) => [...eventKeys.all, 'tickets', eventId] as const,
   ticketPage: (eventId: string, status: TicketStatus | undefined, cursor: string | undefined) =>
     [...eventKeys.tickets(eventId), status ?? 'all', cursor ?? ''] as const,
+  scans: (eventId: string) => [...eventKeys.all, 'scans', eventId] as const,
+  scanLog: (eventId: string, outcome: LoggedScanOutcome | undefined) =>
+    [...eventKeys.scans(eventId), 'log', outcome ?? 'all'] as const,
+  scanHead: (eventId: string, outcome: LoggedScanOutcome | undefined) =>
+    [...eventKeys.scans(eventId), 'head', outcome ?? 'all'] as const,
+  arrivals: (eventId: string) => [...eventKeys.all, 'arrivals', eventId] as const,
+  arrivalsBy: (eventId: string, bucket: ArrivalsBucket) => [...eventKeys.arrivals(eventId), bucket] as const,
+  batches: (eventId: string) => [...eventKeys.all, 'batches', eventId] as const,
 };
 
-/** How often the event page quietly refreshes its counters while visible. */
+/** How often the event page refreshes its counters while visible and its live stream is down. */
 export const statusPollMs = 5_000;
 
 /** A page of the events list; the previous page stays on screen while the next loads. */
@@ -43,12 +53,12 @@ export function useEvent(eventId: string, enabled = true) {
   });
 }
 
-/** An event's counters, polled while the page is visible. */
-export function useEventStatus(eventId: string) {
+/** An event's counters; polled while the page is visible and `poll` (the live stream is down). */
+export function useEventStatus(eventId: string, poll = true) {
   return useQuery({
     queryKey: eventKeys.status(eventId),
     queryFn: ({ signal }) => getEventStatus(eventId, signal),
-    refetchInterval: statusPollMs,
+    refetchInterval: poll ? statusPollMs : false,
     refetchIntervalInBackground: false,
   });
 }
@@ -79,7 +89,7 @@ export function useCreateEvent() {
   });
 }
 
-/** Adds tickets to an event; its counters, details, tickets and the lists change. */
+/** Adds tickets to an event; its counters, details, tickets, batches and the lists change. */
 export function useAddTickets(eventId: string) {
   const queryClient = useQueryClient();
   return useMutation({
@@ -89,6 +99,7 @@ export function useAddTickets(eventId: string) {
         queryClient.invalidateQueries({ queryKey: eventKeys.status(eventId) }),
         queryClient.invalidateQueries({ queryKey: eventKeys.detail(eventId) }),
         queryClient.invalidateQueries({ queryKey: eventKeys.tickets(eventId) }),
+        queryClient.invalidateQueries({ queryKey: eventKeys.batches(eventId) }),
         queryClient.invalidateQueries({ queryKey: eventKeys.lists() }),
       ]),
   });

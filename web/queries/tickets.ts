@@ -1,5 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { getPublicTicket, getTicket, redeemTicket } from '../api/tickets.js';
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { OwnerTicket } from '../../shared/schemas.js';
+import { getPublicTicket, getTicket, redeemTicket, undoRedemption } from '../api/tickets.js';
 import { eventKeys } from './events.js';
 
 export const ticketKeys = {
@@ -29,22 +30,42 @@ function newIdempotencyKey(): string | undefined {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : undefined;
 }
 
+/** After a redemption or its undo: the ticket, its event's counters, tickets, log, chart and batches. */
+async function invalidateTicketAndEvent(queryClient: QueryClient, ticketId: string): Promise<void> {
+  const ticket = queryClient.getQueryData<{ eventId: string }>(ticketKeys.detail(ticketId));
+  await queryClient.invalidateQueries({ queryKey: ticketKeys.detail(ticketId) });
+  if (ticket) {
+    const { eventId } = ticket;
+    await Promise.all(
+      [
+        eventKeys.status(eventId),
+        eventKeys.detail(eventId),
+        eventKeys.tickets(eventId),
+        eventKeys.lists(),
+        eventKeys.scans(eventId),
+        eventKeys.arrivals(eventId),
+        eventKeys.batches(eventId),
+      ].map((queryKey) => queryClient.invalidateQueries({ queryKey })),
+    );
+  }
+}
+
 /** Redeems a ticket; the ticket and its event's counters change either way. */
 export function useRedeemTicket(ticketId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => redeemTicket(ticketId, newIdempotencyKey()),
-    onSettled: async () => {
-      const ticket = queryClient.getQueryData<{ eventId: string }>(ticketKeys.detail(ticketId));
-      await queryClient.invalidateQueries({ queryKey: ticketKeys.detail(ticketId) });
-      if (ticket) {
-        await Promise.all([
-          queryClient.invalidateQueries({ queryKey: eventKeys.status(ticket.eventId) }),
-          queryClient.invalidateQueries({ queryKey: eventKeys.detail(ticket.eventId) }),
-          queryClient.invalidateQueries({ queryKey: eventKeys.tickets(ticket.eventId) }),
-          queryClient.invalidateQueries({ queryKey: eventKeys.lists() }),
-        ]);
-      }
-    },
+    onSettled: () => invalidateTicketAndEvent(queryClient, ticketId),
+  });
+}
+
+/** Undoes a ticket's redemption (with an optional reason): it is ok again, and its event's figures follow. */
+export function useUndoRedemption(ticketId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (reason: string) => undoRedemption(ticketId, reason),
+    onSuccess: (ticket) =>
+      queryClient.setQueryData<OwnerTicket>(ticketKeys.detail(ticketId), (old) => (old ? { ...old, ...ticket } : old)),
+    onSettled: () => invalidateTicketAndEvent(queryClient, ticketId),
   });
 }

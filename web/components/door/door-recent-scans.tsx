@@ -1,32 +1,16 @@
-import { Alert, Badge, Button, Card, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useInterval } from '@mantine/hooks';
-import {
-  IconAlertTriangleFilled,
-  IconArrowBackUp,
-  IconCircleCheckFilled,
-  IconCircleXFilled,
-  IconHelpCircleFilled,
-} from '@tabler/icons-react';
-import { type ComponentType, useEffect, useState } from 'react';
-import type { LoggedScanOutcome, Scan } from '../../../shared/door.js';
+import { IconArrowBackUp } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
+import type { Scan } from '../../../shared/door.js';
 import { ErrorCode } from '../../../shared/error-codes.js';
 import { doorAccessLost } from '../../api/door.js';
 import { describeError, hasCode } from '../../api/errors.js';
 import { findUndoable } from '../../lib/door-undo.js';
-import { formatDoorTime, outcomeLabels, verdictColors } from '../../lib/door-verdicts.js';
+import { formatDoorTime } from '../../lib/door-verdicts.js';
 import { shortTicketId } from '../../lib/ticket-id.js';
 import { useUndoDoorScan } from '../../queries/door.js';
-
-type IconType = ComponentType<{ size?: number; 'aria-hidden'?: boolean }>;
-
-const badgeLooks: Record<LoggedScanOutcome, { background: string; foreground: string; icon: IconType }> = {
-  admitted: { ...verdictColors.admit, icon: IconCircleCheckFilled },
-  already_redeemed: { ...verdictColors.refuse, icon: IconCircleXFilled },
-  wrong_event: { ...verdictColors.amber, icon: IconAlertTriangleFilled },
-  not_found: { ...verdictColors.grey, icon: IconHelpCircleFilled },
-  unreadable: { ...verdictColors.grey, icon: IconHelpCircleFilled },
-  undone: { background: '#3b4aa8', foreground: '#ffffff', icon: IconArrowBackUp },
-};
+import { ScanOutcomeBadge } from '../scan-outcome-badge.js';
 
 /** How long the "Tap again to undo" confirmation waits for its second tap. */
 const confirmMs = 5_000;
@@ -143,37 +127,25 @@ export function DoorRecentScans({
         </Text>
       ) : (
         <Stack component="ol" gap={0} m={0} p={0} style={{ listStyle: 'none' }} data-testid="recent-scans">
-          {scans.map((scan) => {
-            const look = badgeLooks[scan.outcome];
-            const Icon = look.icon;
-            return (
-              <Group
-                component="li"
-                key={`${scan.id}-${scan.outcome}`}
-                gap="xs"
-                wrap="nowrap"
-                py={6}
-                className="door-recent-row"
-                data-outcome={scan.outcome}
-              >
-                <Text size="sm" className="tabular" c="dimmed" style={{ flexShrink: 0 }}>
-                  {formatDoorTime(scan.at)}
-                </Text>
-                <Badge
-                  radius="sm"
-                  size="md"
-                  tt="none"
-                  leftSection={<Icon size={14} aria-hidden />}
-                  style={{ background: look.background, color: look.foreground, flexShrink: 0 }}
-                >
-                  {outcomeLabels[scan.outcome]}
-                </Badge>
-                <Text size="sm" className="ticket-id" style={{ flexShrink: 0 }}>
-                  {scan.ticketId ? shortTicketId(scan.ticketId) : '—'}
-                </Text>
-              </Group>
-            );
-          })}
+          {scans.map((scan) => (
+            <Group
+              component="li"
+              key={`${scan.id}-${scan.outcome}`}
+              gap="xs"
+              wrap="nowrap"
+              py={6}
+              className="door-recent-row"
+              data-outcome={scan.outcome}
+            >
+              <Text size="sm" className="tabular" c="dimmed" style={{ flexShrink: 0 }}>
+                {formatDoorTime(scan.at)}
+              </Text>
+              <ScanOutcomeBadge outcome={scan.outcome} />
+              <Text size="sm" className="ticket-id" style={{ flexShrink: 0 }}>
+                {scan.ticketId ? shortTicketId(scan.ticketId) : '—'}
+              </Text>
+            </Group>
+          ))}
         </Stack>
       )}
     </Card>
