@@ -16,9 +16,10 @@ import { PageLoader } from '../components/page-loader.js';
 import { QueryError } from '../components/route-states.js';
 import { saveDeviceName, secretFromHash } from '../lib/door-device.js';
 import { unlockDoorAudio } from '../lib/door-feedback.js';
+import { type LiveStatus, needsPolling } from '../lib/live-stream.js';
 import { useDoorScanner } from '../lib/use-door-scanner.js';
 import { usePageTitle } from '../lib/use-page-title.js';
-import { useDoorMe, useDoorScans, useStartDoorSession } from '../queries/door.js';
+import { useDoorLive, useDoorMe, useDoorScans, useStartDoorSession } from '../queries/door.js';
 
 /** A persistent notice while the phone is offline: scans cannot be checked. */
 function OfflineBanner() {
@@ -35,9 +36,11 @@ function OfflineBanner() {
 /** The scanner itself: header, camera, typing, recent scans, and the full-screen answer. */
 function DoorScannerScreen({
   me,
+  live,
   onAccessLost,
 }: {
   me: DoorMe;
+  live: LiveStatus;
   onAccessLost: (why: 'revoked' | 'signed_out') => void;
 }) {
   usePageTitle(`Door · ${me.event.name}`);
@@ -51,7 +54,7 @@ function DoorScannerScreen({
 
   return (
     <Box component="main" mih="100dvh" className="door-page">
-      <DoorHeader me={me} />
+      <DoorHeader me={me} live={live} />
       {!online && <OfflineBanner />}
       <Container size="lg" px="sm" py="sm">
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
@@ -84,7 +87,12 @@ export function DoorPage() {
   const [secret, setSecret] = useState(() => secretFromHash(window.location.hash));
   const [problem, setProblem] = useState<DoorAccessProblem | null>(null);
   const start = useStartDoorSession();
-  const me = useDoorMe(secret === null && problem === null);
+  // The counters follow the event's live stream; only while it is down are they polled.
+  const [poll, setPoll] = useState(true);
+  const me = useDoorMe(secret === null && problem === null, poll);
+  const live = useDoorLive(problem === null && secret === null ? (me.data?.event.id ?? null) : null);
+  const livePoll = needsPolling(live);
+  useEffect(() => setPoll(livePoll), [livePoll]);
   usePageTitle('Door');
   const onAccessLost = useCallback((why: 'revoked' | 'signed_out') => setProblem(why), []);
 
@@ -148,5 +156,5 @@ export function DoorPage() {
       </Box>
     );
   }
-  return <DoorScannerScreen me={me.data} onAccessLost={onAccessLost} />;
+  return <DoorScannerScreen me={me.data} live={live} onAccessLost={onAccessLost} />;
 }

@@ -2,9 +2,14 @@ import { Box, Group, Stack, Text } from '@mantine/core';
 import { IconDoorEnter } from '@tabler/icons-react';
 import type { DoorMe } from '../../../shared/door.js';
 import { formatCalendarDate, formatCount } from '../../lib/format.js';
+import type { LiveStatus } from '../../lib/live-stream.js';
+import { LiveIndicator } from '../live-indicator.js';
 
-/** The event, the door and the device this phone scans for, and the live count admitted / total. */
-export function DoorHeader({ me }: { me: DoorMe }) {
+/**
+ * The event, the door and the device this phone scans for, and the live count admitted / total, with
+ * a dot that pulses green while the count is live (and says "Reconnecting…" while it is polled instead).
+ */
+export function DoorHeader({ me, live }: { me: DoorMe; live: LiveStatus }) {
   return (
     <Box component="header" px="sm" py={8} className="door-header">
       <Group justify="space-between" wrap="nowrap" gap="sm" align="center">
@@ -46,9 +51,27 @@ export function DoorHeader({ me }: { me: DoorMe }) {
               {formatCount(me.totalTickets)}
             </Text>
           </Text>
-          <Text fz={12} c="dimmed" tt="uppercase" fw={700}>
-            admitted
-          </Text>
+          {live.state === 'live' ? (
+            <Group
+              gap={6}
+              wrap="nowrap"
+              title="Live: the count follows every door"
+              data-testid="live-indicator"
+              data-state="live"
+            >
+              <span className="live-dot" data-state="live" aria-hidden />
+              <Text fz={12} c="dimmed" tt="uppercase" fw={700}>
+                admitted
+              </Text>
+            </Group>
+          ) : (
+            <>
+              <Text fz={12} c="dimmed" tt="uppercase" fw={700}>
+                admitted
+              </Text>
+              <LiveIndicator status={live} compact size="xs" />
+            </>
+          )}
         </Stack>
       </Group>
     </Box>
