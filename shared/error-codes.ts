@@ -51,6 +51,8 @@ export const ErrorCode = {
    * older than the undo window (10 minutes).
    */
   undoNotAllowed: 'undo_not_allowed',
+  /** 409: POST /api/tickets/:id/undo-redemption for a ticket that is not redeemed (never was, or undone already). */
+  ticketNotRedeemed: 'ticket_not_redeemed',
   /** 405: mapped from a framework 405, but never returned today: Fastify answers an unrouted method with 404. */
   methodNotAllowed: 'method_not_allowed',
   /**

@@ -47,15 +47,15 @@ describe('exactly once', () => {
     const status = await ctx.app.inject({ method: 'GET', url: `/api/events/${event.id}/status`, headers });
     expect(status.json()).toEqual({ totalTickets: 3, redeemedTickets: 1 });
     const attempts = await ctx.app.store.db
-      .selectFrom('redemption_attempts')
+      .selectFrom('scans')
       .select(['outcome', (eb) => eb.fn.countAll<number>().as('n')])
       .where('ticket_id', '=', id)
       .groupBy('outcome')
       .orderBy('outcome')
       .execute();
     expect(attempts.map((a) => [a.outcome, Number(a.n)])).toEqual([
-      ['duplicate', 199],
-      ['redeemed', 1],
+      ['admitted', 1],
+      ['already_redeemed', 199],
     ]);
 
     const oneMore = await ctx.app.inject({ method: 'GET', url: `/redeem/${id}` });

@@ -17,6 +17,7 @@ describe(`migrations (${testStore})`, () => {
         '006-pending-batches',
         '007-unknown-code-scans',
         '008-unbounded-keys',
+        '009-scan-log',
       ]);
       expect(await migrateToLatest(store.db as never, store.dialect)).toEqual([]);
       const tables = (await store.db.introspection.getTables()).map((t) => t.name).sort();
@@ -44,6 +45,7 @@ describe(`migrations (${testStore})`, () => {
         '006-pending-batches',
         '007-unknown-code-scans',
         '008-unbounded-keys',
+        '009-scan-log',
       ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));

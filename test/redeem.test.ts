@@ -122,17 +122,17 @@ describe('redeem', () => {
     await redeemGet(id);
     await redeemGet(unknown);
     const rows = await ctx.app.store.db
-      .selectFrom('redemption_attempts')
-      .select(['ticket_id', 'outcome', 'attempted_at'])
+      .selectFrom('scans')
+      .select(['ticket_id', 'outcome', 'at'])
       .where('ticket_id', 'in', [id, unknown])
-      .orderBy('id')
+      .orderBy('seq')
       .execute();
     expect(rows.map((r) => [r.ticket_id, r.outcome])).toEqual([
-      [id, 'redeemed'],
-      [id, 'duplicate'],
-      [id, 'duplicate'],
+      [id, 'admitted'],
+      [id, 'already_redeemed'],
+      [id, 'already_redeemed'],
     ]);
-    for (const r of rows) expect(r.attempted_at).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
+    for (const r of rows) expect(r.at).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
     expect(await counted()).toBe(unknownBefore + 1);
   });
 });
@@ -229,21 +229,14 @@ describe('Idempotency-Key', () => {
     expect(viaPost.json().ticket.redeemedAt).toBe(original.ticket.redeemedAt);
     expect((await redeemGet(id)).json().duplicateScans).toBe(3);
     expect(await redeemedCount(headers, event.id)).toBe(1);
-    // Each attempt is logged once, replays as replays.
+    // Each scan is logged once; a replay is a retry, not a scan, and adds nothing to the log.
     const log = await ctx.app.store.db
-      .selectFrom('redemption_attempts')
+      .selectFrom('scans')
       .select('outcome')
       .where('ticket_id', '=', id)
-      .orderBy('id')
+      .orderBy('seq')
       .execute();
-    expect(log.map((r) => r.outcome)).toEqual([
-      'redeemed',
-      'replayed',
-      'duplicate',
-      'duplicate',
-      'replayed',
-      'duplicate',
-    ]);
+    expect(log.map((r) => r.outcome)).toEqual(['admitted', 'already_redeemed', 'already_redeemed', 'already_redeemed']);
   });
 
   it('marks a replay with Idempotent-Replayed: true, and only a replay', async () => {

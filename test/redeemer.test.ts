@@ -21,7 +21,7 @@ describe(`the redeemer of the store (${testStore})`, () => {
     const { headers, event, ids } = await eventWithTickets(300);
     const redeemer = createRedeemer(ctx.app.store);
     const before = await ctx.app.store.db
-      .selectFrom('redemption_attempts')
+      .selectFrom('scans')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     const unknownBefore = (await dbSnapshot(ctx.app)).unknownCodeScans;
@@ -36,7 +36,7 @@ describe(`the redeemer of the store (${testStore})`, () => {
 
     expect(await status(headers, event.id)).toEqual({ totalTickets: 300, redeemedTickets: 300 });
     const after = await ctx.app.store.db
-      .selectFrom('redemption_attempts')
+      .selectFrom('scans')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     expect(Number(after.n) - Number(before.n)).toBe(600);

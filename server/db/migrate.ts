@@ -8,6 +8,7 @@ import * as m005 from './migrations/005-door.js';
 import * as m006 from './migrations/006-pending-batches.js';
 import * as m007 from './migrations/007-unknown-code-scans.js';
 import * as m008 from './migrations/008-unbounded-keys.js';
+import * as m009 from './migrations/009-scan-log.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -21,6 +22,7 @@ const migrations: Record<string, DialectMigration> = {
   '006-pending-batches': m006,
   '007-unknown-code-scans': m007,
   '008-unbounded-keys': m008,
+  '009-scan-log': m009,
 };
 
 class StaticProvider implements MigrationProvider {

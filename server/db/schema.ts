@@ -117,6 +117,29 @@ export interface ScansTable {
   redeemed_at: string | null;
   duplicate_scans: number | null;
   first_door: string | null;
+  /** Why an organiser undid an admission (migration 009); null otherwise. */
+  reason: Generated<string | null>;
+}
+
+/** Admitted and refused scans of an event per minute (minutes since 1970): the arrivals rollup (migration 009). */
+export interface ScanMinutesTable {
+  event_seq: number;
+  minute: number;
+  admitted: number;
+  refused: number;
+}
+
+/** Per event, the last scans.seq folded into scan_minutes. */
+export interface ScanRollupsTable {
+  event_seq: number;
+  folded_seq: number;
+}
+
+/** Redeemed tickets per batch, spread over slots like event_counters (migration 009). */
+export interface BatchCountersTable {
+  batch_seq: number;
+  slot: number;
+  redeemed: number;
 }
 
 export interface Database {
@@ -131,4 +154,7 @@ export interface Database {
   door_links: DoorLinksTable;
   door_sessions: DoorSessionsTable;
   scans: ScansTable;
+  scan_minutes: ScanMinutesTable;
+  scan_rollups: ScanRollupsTable;
+  batch_counters: BatchCountersTable;
 }

@@ -4,9 +4,10 @@ import { ErrorCode } from '../../../shared/error-codes.js';
 import type { Ticket } from '../../../shared/schemas.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
-import { canonicalId, nowIso } from '../common.js';
-import { COUNTER_SLOTS, redeemedCounts } from '../events/event-counters.js';
+import { canonicalId } from '../common.js';
+import { redeemedCounts } from '../events/event-counters.js';
 import type { DoorScanDecision, Redeemer } from '../redemption/redeemer.js';
+import { undoAdmission } from '../scans/undo-admission.js';
 import { getTicket } from '../tickets/get-ticket.js';
 import type { DoorSession } from './door-sessions.js';
 import { parseScanCode, resolveScanCode } from './scan-codes.js';
@@ -95,38 +96,15 @@ export async function undoDoorScan(db: Db, session: DoorSession, scanId: string)
     throw refuseUndo(`An admission can be undone for ${DoorLimits.undoMinutes} minutes; this one is older.`);
   }
   const ticketId = scan.ticket_id;
-  await db.transaction().execute(async (trx) => {
-    const undone = await trx
-      .updateTable('tickets')
-      .set({ redeemed_at: null, redeem_key: null, redeemed_door_seq: null, duplicate_scans: 0 })
-      .where('id', '=', ticketId)
-      .where('event_seq', '=', session.event.seq)
-      .where('redeemed_at', '=', scan.at)
-      .where('redeemed_door_seq', '=', session.doorLink.seq)
-      .executeTakeFirst();
-    if (Number(undone.numUpdatedRows) !== 1) throw refuseUndo('This admission has been undone already.');
-    await trx
-      .updateTable('event_counters')
-      .set((eb) => ({ redeemed: eb('redeemed', '-', 1) }))
-      .where('event_seq', '=', session.event.seq)
-      .where('slot', '=', Math.floor(Math.random() * COUNTER_SLOTS))
-      .execute();
-    await trx
-      .insertInto('scans')
-      .values({
-        id: randomUUID(),
-        event_seq: session.event.seq,
-        door_link_seq: session.doorLink.seq,
-        session_seq: session.seq,
-        device: session.device,
-        ticket_id: ticketId,
-        outcome: 'undone',
-        at: nowIso(),
-        redeemed_at: null,
-        duplicate_scans: null,
-        first_door: null,
-      })
-      .execute();
-  });
+  const undone = await db
+    .transaction()
+    .execute((trx) =>
+      undoAdmission(
+        trx,
+        { ticketId, eventSeq: session.event.seq, redeemedAt: scan.at, redeemedDoorSeq: session.doorLink.seq },
+        { doorLinkSeq: session.doorLink.seq, sessionSeq: session.seq, device: session.device, reason: null },
+      ),
+    );
+  if (!undone) throw refuseUndo('This admission has been undone already.');
   return getTicket(db, ticketId);
 }

@@ -3,6 +3,7 @@ import type { Database } from '../../db/schema.js';
 import { nowIso } from '../common.js';
 import { assertDoorLinkLive } from '../doors/door-sessions.js';
 import { COUNTER_SLOTS } from '../events/event-counters.js';
+import type { EventChanges } from '../live/changes.js';
 import { findLoggedScan, replayDoorScan } from './door-scan-log.js';
 import { type KnownRedeemed, redeemedTicket, type TicketContexts } from './process-caches.js';
 import { type DoorScanDecision, type DoorScanInput, PUBLIC_DOOR } from './redeemer.js';
@@ -28,6 +29,9 @@ const statements = {
     counted as (
       update event_counters c set redeemed = c.redeemed + 1 from won
       where c.event_seq = won.event_seq and c.slot = $8),
+    batched as (
+      insert into batch_counters (batch_seq, slot, redeemed) select batch_seq, $8, 1 from won
+      on conflict (batch_seq, slot) do update set redeemed = batch_counters.redeemed + 1),
     logged as (
       insert into scans (${SCAN_COLUMNS})
       select $7::varchar, $3::integer, $4::integer, $5::integer, $6::varchar, $1::varchar, 'admitted', $2::varchar, $2::varchar,
@@ -68,13 +72,17 @@ export class PostgresDoorScans {
     private readonly db: Kysely<Database>,
     private readonly known: KnownRedeemed,
     private readonly contexts: TicketContexts,
+    private readonly changes?: EventChanges,
   ) {}
 
   async decide(input: DoorScanInput): Promise<DoorScanDecision> {
     // The route left the link's check to the scan (one round trip here, before deciding).
     await assertDoorLinkLive(this.db, input.door.linkSeq);
     try {
-      return await this.decideOnce(input);
+      const decision = await this.decideOnce(input);
+      // Every decision logged a scan of the door's event (a replay, below, logs nothing).
+      this.changes?.touched(input.door.eventSeq);
+      return decision;
     } catch (error) {
       if (!isDuplicateScanId(error)) throw error;
       const logged = await findLoggedScan(this.db, input.scanId);

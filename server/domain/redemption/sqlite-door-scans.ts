@@ -4,6 +4,7 @@ import type { Database, ScanLogOutcome } from '../../db/schema.js';
 import { nowIso } from '../common.js';
 import { revokedDoorLink } from '../doors/door-sessions.js';
 import { COUNTER_SLOTS } from '../events/event-counters.js';
+import { countBatchStatement } from './batch-counters.js';
 import { type LoggedScan, loggedScanColumns, replayDoorScan } from './door-scan-log.js';
 import { type DoorLabels, type KnownRedeemed, redeemedTicket, type TicketContexts } from './process-caches.js';
 import type { DoorScanDecision, DoorScanInput } from './redeemer.js';
@@ -77,6 +78,7 @@ function compileStatements(db: Kysely<Database>) {
         .where('event_seq', '=', p.eventSeq)
         .where('slot', '=', p.slot),
     ),
+    countBatch: countBatchStatement(db),
     log: precompile<LogRow>(
       [
         'id',
@@ -125,8 +127,11 @@ export class SqliteDoorScans {
     this.sql = compileStatements(db);
   }
 
-  /** Decides one door scan inside the group's transaction (or replays its first answer). */
-  async decide(trx: Transaction<Database>, input: DoorScanInput): Promise<DoorScanDecision> {
+  /**
+   * Decides one door scan inside the group's transaction (or replays its first answer); adds the
+   * door's event to `touched` when it logged the scan.
+   */
+  async decide(trx: Transaction<Database>, touched: Set<number>, input: DoorScanInput): Promise<DoorScanDecision> {
     const { scanId, ticketId: id, door } = input;
     const at = nowIso();
     const [before] = (
@@ -138,8 +143,9 @@ export class SqliteDoorScans {
     if (before.id !== null) return replayDoorScan(trx, before, door);
 
     const scan = { id: scanId, at };
-    const log = (outcome: ScanLogOutcome, extra: Partial<LogRow> = {}) =>
-      trx.executeQuery(
+    const log = (outcome: ScanLogOutcome, extra: Partial<LogRow> = {}) => {
+      touched.add(door.eventSeq);
+      return trx.executeQuery(
         this.sql.log({
           id: scanId,
           eventSeq: door.eventSeq,
@@ -155,6 +161,7 @@ export class SqliteDoorScans {
           ...extra,
         }),
       );
+    };
     if (id === null) {
       const outcome = input.noTicket ?? 'unreadable';
       await log(outcome);
@@ -171,6 +178,7 @@ export class SqliteDoorScans {
         if (won) {
           const slot = Math.floor(Math.random() * COUNTER_SLOTS);
           await trx.executeQuery(this.sql.count({ eventSeq: door.eventSeq, slot }));
+          await trx.executeQuery(this.sql.countBatch({ batchSeq: Number(won.batch_seq), slot }));
           await log('admitted', { redeemedAt: at });
           this.known.add(id);
           const context = await this.contexts.get(trx, won.event_seq, Number(won.batch_seq));

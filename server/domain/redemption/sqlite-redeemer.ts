@@ -3,12 +3,13 @@ import { precompile } from '../../db/precompile.js';
 import type { Database } from '../../db/schema.js';
 import { canonicalId, nowIso } from '../common.js';
 import { COUNTER_SLOTS } from '../events/event-counters.js';
+import type { EventChanges } from '../live/changes.js';
 import { findTicket } from '../tickets/get-ticket.js';
+import { countBatchStatement } from './batch-counters.js';
 import { DoorLabels, KnownRedeemed, redeemedTicket, TicketContexts } from './process-caches.js';
 import {
   type DoorScanDecision,
   type DoorScanInput,
-  type LoggedOutcome,
   type Redeemer,
   type RedeemInput,
   type RedeemResult,
@@ -16,11 +17,18 @@ import {
   unknownCodeKey,
 } from './redeemer.js';
 import type { RefusedRow, WonRow } from './rows.js';
+import { timeOrderedScanId } from './scan-ids.js';
 import { SqliteDoorScans } from './sqlite-door-scans.js';
+
+/**
+ * Decides one scan inside a group's transaction, adding to `touched` the event whose log or
+ * counters it changed (told to `EventChanges` once the group has committed).
+ */
+export type Decide<T> = (trx: Transaction<Database>, touched: Set<number>) => Promise<T>;
 
 /** A scan waiting for the next group: how to decide it inside a transaction, and whom to answer. */
 interface Pending {
-  decide: (trx: Transaction<Database>) => Promise<unknown>;
+  decide: Decide<unknown>;
   resolve: (result: never) => void;
   reject: (error: unknown) => void;
 }
@@ -66,14 +74,31 @@ function compileStatements(db: Kysely<Database>) {
         .where('event_seq', '=', p.eventSeq)
         .where('slot', '=', p.slot),
     ),
-    /** One row of the attempt log (append-only). */
-    log: precompile<{ id: string; eventId: string | null; outcome: LoggedOutcome; at: string }>(
-      ['id', 'eventId', 'outcome', 'at'],
-      (p) =>
-        db
-          .insertInto('redemption_attempts')
-          .values({ ticket_id: p.id, event_id: p.eventId, outcome: p.outcome, attempted_at: p.at }),
+    /** One row of the scan log: a public scan has no door link, session or device ("public link"). */
+    log: precompile<{
+      scanId: string;
+      eventSeq: number;
+      id: string;
+      outcome: 'admitted' | 'already_redeemed';
+      at: string;
+      redeemedAt: string;
+      duplicateScans: number | null;
+    }>(['scanId', 'eventSeq', 'id', 'outcome', 'at', 'redeemedAt', 'duplicateScans'], (p) =>
+      db.insertInto('scans').values({
+        id: p.scanId,
+        event_seq: p.eventSeq,
+        door_link_seq: null,
+        session_seq: null,
+        device: null,
+        ticket_id: p.id,
+        outcome: p.outcome,
+        at: p.at,
+        redeemed_at: p.redeemedAt,
+        duplicate_scans: p.duplicateScans,
+        first_door: null,
+      }),
     ),
+    countBatch: countBatchStatement(db),
     /** A code no ticket has, counted on its client's row of the minute. */
     countUnknown: precompile<{ minute: string; client: string }>(['minute', 'client'], (p) =>
       db
@@ -111,21 +136,22 @@ export class SqliteRedeemer implements Redeemer {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly maxBatch = 256,
+    private readonly changes?: EventChanges,
   ) {
     this.sql = compileStatements(db);
     this.door = new SqliteDoorScans(db, this.known, this.contexts, new DoorLabels());
   }
 
   redeem(input: RedeemInput): Promise<RedeemResult> {
-    return this.submit((trx) => this.decide(trx, input));
+    return this.submit((trx, touched) => this.decide(trx, touched, input));
   }
 
   scanAtDoor(input: DoorScanInput): Promise<DoorScanDecision> {
-    return this.submit((trx) => this.door.decide(trx, input));
+    return this.submit((trx, touched) => this.door.decide(trx, touched, input));
   }
 
   /** Queues a scan for the next group transaction; resolves once that transaction has committed. */
-  private submit<T>(decide: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  private submit<T>(decide: Decide<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ decide, resolve: resolve as (result: never) => void, reject });
       if (!this.running) {
@@ -139,37 +165,47 @@ export class SqliteRedeemer implements Redeemer {
     while (this.queue.length > 0) {
       const group = this.queue.splice(0, this.maxBatch);
       try {
+        const touched = new Set<number>();
         const results = await this.db.transaction().execute(async (trx) => {
           const out: unknown[] = [];
-          for (const item of group) out.push(await item.decide(trx));
+          for (const item of group) out.push(await item.decide(trx, touched));
           return out;
         });
+        this.tell(touched);
         for (const [i, item] of group.entries()) item.resolve(results[i] as never);
       } catch {
         // Nothing of the group was committed: decide each scan in a transaction of its own, so
         // one failure cannot fail its neighbours.
         for (const item of group) {
+          const touched = new Set<number>();
           await this.db
             .transaction()
-            .execute((trx) => item.decide(trx))
-            .then(item.resolve as (result: unknown) => void, item.reject);
+            .execute((trx) => item.decide(trx, touched))
+            .then((result) => {
+              this.tell(touched);
+              item.resolve(result as never);
+            }, item.reject);
         }
       }
     }
     this.running = false;
   }
 
+  /** After a commit: each event it changed, once. */
+  private tell(touched: Set<number>): void {
+    if (!this.changes) return;
+    for (const eventSeq of touched) this.changes.touched(eventSeq);
+  }
+
   /** Decides one scan inside the group's transaction. */
-  private async decide(trx: Transaction<Database>, input: RedeemInput): Promise<RedeemResult> {
+  private async decide(trx: Transaction<Database>, touched: Set<number>, input: RedeemInput): Promise<RedeemResult> {
     const id = canonicalId(input.ticketId);
     const key = input.idempotencyKey ?? null;
     const at = nowIso();
-    const log = (outcome: LoggedOutcome, eventId: string | null) =>
-      trx.executeQuery(this.sql.log({ id, eventId, outcome, at }));
 
     if (!this.known.has(id)) {
       const [won] = (await trx.executeQuery<WonRow>(this.sql.win({ id, at, key }))).rows;
-      if (won) return this.won(trx, id, at, won, log);
+      if (won) return this.won(trx, touched, id, at, won);
     }
 
     // Already redeemed: a duplicate unless this is a retry carrying the winning request's key.
@@ -178,16 +214,29 @@ export class SqliteRedeemer implements Redeemer {
     const [duplicate] = (await trx.executeQuery<RefusedRow>(refuse)).rows;
     if (duplicate) {
       this.known.add(id);
-      const context = await this.contexts.get(trx, duplicate.event_seq, Number(duplicate.batch_seq));
-      await log('duplicate', context.eventId);
+      const eventSeq = Number(duplicate.event_seq);
+      const duplicateScans = Number(duplicate.duplicate_scans);
+      await trx.executeQuery(
+        this.sql.log({
+          scanId: timeOrderedScanId(),
+          eventSeq,
+          id,
+          outcome: 'already_redeemed',
+          at,
+          redeemedAt: duplicate.redeemed_at,
+          duplicateScans,
+        }),
+      );
+      touched.add(eventSeq);
+      const context = await this.contexts.get(trx, eventSeq, Number(duplicate.batch_seq));
       const ticket = redeemedTicket(id, context, duplicate.redeemed_at);
-      return { outcome: 'duplicate', ticket, duplicateScans: Number(duplicate.duplicate_scans) };
+      return { outcome: 'duplicate', ticket, duplicateScans };
     }
     // Known as redeemed, yet not: the transaction that redeemed it was rolled back (a failed
-    // group). Forget it and decide it as a first scan.
+    // group), or its admission was undone. Forget it and decide it as a first scan.
     if (this.known.delete(id)) {
       const [won] = (await trx.executeQuery<WonRow>(this.sql.win({ id, at, key }))).rows;
-      if (won) return this.won(trx, id, at, won, log);
+      if (won) return this.won(trx, touched, id, at, won);
     }
 
     const found = await findTicket(trx, id);
@@ -195,22 +244,29 @@ export class SqliteRedeemer implements Redeemer {
       await trx.executeQuery(this.sql.countUnknown(unknownCodeKey(at, input.client)));
       return { outcome: 'unknown' };
     }
-    await log('replayed', found.ticket.eventId);
+    // A retry is not a scan: like a door's retry with its scanId, it adds nothing to the log.
     return { outcome: 'replayed', ticket: found.ticket };
   }
 
-  /** The winning scan: counted on a random slot of the event's counter, and logged. */
+  /** The winning scan: counted on a random slot of its event's and its batch's counters, and logged. */
   private async won(
     trx: Transaction<Database>,
+    touched: Set<number>,
     id: string,
     at: string,
     won: WonRow,
-    log: (outcome: LoggedOutcome, eventId: string) => Promise<unknown>,
   ): Promise<RedeemResult> {
     const slot = Math.floor(Math.random() * COUNTER_SLOTS);
-    await trx.executeQuery(this.sql.count({ eventSeq: won.event_seq, slot }));
-    const context = await this.contexts.get(trx, won.event_seq, Number(won.batch_seq));
-    await log('redeemed', context.eventId);
+    const eventSeq = Number(won.event_seq);
+    const batchSeq = Number(won.batch_seq);
+    await trx.executeQuery(this.sql.count({ eventSeq, slot }));
+    await trx.executeQuery(this.sql.countBatch({ batchSeq, slot }));
+    const scanId = timeOrderedScanId();
+    await trx.executeQuery(
+      this.sql.log({ scanId, eventSeq, id, outcome: 'admitted', at, redeemedAt: at, duplicateScans: null }),
+    );
+    touched.add(eventSeq);
+    const context = await this.contexts.get(trx, eventSeq, batchSeq);
     this.known.add(id);
     return { outcome: 'redeemed', ticket: redeemedTicket(id, context, at) };
   }

@@ -107,6 +107,7 @@ const doorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       async (request) => {
         const door = doorSessionOf(request);
         const ticket = await undoDoorScan(app.store.db, door, request.params.scanId);
+        app.changes.touched(door.event.seq);
         // A security event, without the whole ticket id (a bearer secret).
         const { scanId } = request.params;
         const logged = { eventId: door.event.id, doorLinkId: door.doorLink.id, scanId, ticket: ticket.id.slice(0, 8) };
