@@ -126,7 +126,7 @@ export function EventPage() {
         </Group>
       </Group>
 
-      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+      <Tabs value={tab} onChange={setTab} keepMounted={false} className="event-tabs">
         <Tabs.List mb="lg">
           <Tabs.Tab value="overview" leftSection={<IconChartBar size={16} aria-hidden />}>
             Overview

@@ -121,8 +121,6 @@ export function ArrivalsCard({ eventId, counters, poll, bucket, onBucketChange }
               { name: 'Admitted', color: verdictColors.admit.background },
               { name: 'Refused', color: verdictColors.refuse.background },
             ]}
-            withLegend
-            legendProps={{ verticalAlign: 'bottom', height: 32 }}
             tickLine="y"
             gridAxis="y"
             xAxisProps={{ tickFormatter: (value: string) => value.split('–')[0] ?? value, minTickGap: 24 }}
@@ -134,6 +132,17 @@ export function ArrivalsCard({ eventId, counters, poll, bucket, onBucketChange }
             data-testid="arrivals-chart"
             style={{ opacity: arrivals.isPlaceholderData ? 0.6 : 1 }}
           />
+          <Group gap="md" mt={6} justify="center" aria-hidden data-testid="arrivals-legend">
+            {[
+              { name: 'Admitted', color: verdictColors.admit.background },
+              { name: 'Refused', color: verdictColors.refuse.background },
+            ].map((series) => (
+              <Group key={series.name} gap={6} wrap="nowrap">
+                <span className="legend-swatch" style={{ background: series.color }} />
+                <Text size="xs">{series.name}</Text>
+              </Group>
+            ))}
+          </Group>
           {cut && (
             <Text size="xs" c="dimmed" mt={4}>
               The chart shows the last {windowWords(shownBucket)}

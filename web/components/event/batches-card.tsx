@@ -68,7 +68,7 @@ export function BatchesCard({ eventId, poll }: { eventId: string; poll: boolean 
                     <Group gap={6} wrap="wrap">
                       <Text size="sm">{when}</Text>
                       {batch.initial && (
-                        <Badge size="sm" variant="light" color="gray.8" radius="sm" tt="none">
+                        <Badge size="sm" variant="default" radius="sm" tt="none">
                           First batch
                         </Badge>
                       )}

@@ -1,4 +1,4 @@
-import { Table, Text } from '@mantine/core';
+import { Box, Table, Text } from '@mantine/core';
 import { memo } from 'react';
 import type { Scan } from '../../../shared/door.js';
 import { formatTimestamp } from '../../lib/format.js';
@@ -43,10 +43,14 @@ const ScanRow = memo(function ScanRow({ scan, fresh }: { scan: Scan; fresh: bool
           {formatScanTime(scan.at)}
         </Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td visibleFrom="sm">
         <ScanOutcomeBadge outcome={scan.outcome} size="sm" />
       </Table.Td>
       <Table.Td>
+        {/* On a phone the outcome sits above the ticket, whole. */}
+        <Box hiddenFrom="sm" mb={4}>
+          <ScanOutcomeBadge outcome={scan.outcome} size="sm" />
+        </Box>
         <TicketCell scan={scan} />
         <Text size="xs" c="dimmed" hiddenFrom="sm" style={{ overflowWrap: 'anywhere' }}>
           {where}
@@ -71,8 +75,9 @@ export function ScanLogTable({ scans, fresh }: { scans: readonly Scan[]; fresh: 
       <Table.Thead>
         <Table.Tr>
           <Table.Th>Time</Table.Th>
-          <Table.Th>Outcome</Table.Th>
-          <Table.Th>Ticket</Table.Th>
+          <Table.Th visibleFrom="sm">Outcome</Table.Th>
+          <Table.Th visibleFrom="sm">Ticket</Table.Th>
+          <Table.Th hiddenFrom="sm">Scan</Table.Th>
           <Table.Th visibleFrom="sm">Door</Table.Th>
           <Table.Th visibleFrom="sm">Device</Table.Th>
         </Table.Tr>
