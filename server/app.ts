@@ -4,6 +4,8 @@ import type { Config } from './config.js';
 import { ConnectionGuard } from './connections.js';
 import authPlugin from './plugins/auth.js';
 import { frameworkErrorHandler, installErrorHandler } from './plugins/errors.js';
+import eventDeletionsPlugin from './plugins/event-deletions.js';
+import livePlugin from './plugins/live.js';
 import openapiPlugin from './plugins/openapi.js';
 import rateLimitsPlugin from './plugins/rate-limits.js';
 import { securityHeaders } from './plugins/security-headers.js';
@@ -19,6 +21,7 @@ import ticketRoutes from './routes/tickets/index.js';
 // Kept in app.d.ts, unlike the default imports above: code that type-checks against the server's
 // declarations (tests, benchmarks) sees the decorations these plugins declare (app.store, request.session).
 import './plugins/auth.js';
+import './plugins/live.js';
 import './plugins/rate-limits.js';
 import './plugins/store.js';
 
@@ -90,6 +93,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     poolSize: config.databasePoolSize,
     statementTimeoutMs: config.statementTimeoutMs,
   });
+  await app.register(livePlugin);
+  await app.register(eventDeletionsPlugin);
   await app.register(authPlugin, { ttlSeconds: config.sessionTtlSeconds });
   await app.register(rateLimitsPlugin, {
     redisUrl: config.redisUrl,

@@ -229,6 +229,27 @@ export const configVariables = {
     default: 5,
     description: 'accounts a client address may register per hour before 429 `too_many_attempts`',
   }),
+  LIVE_HEARTBEAT_MS: variable({
+    key: 'liveHeartbeatMs',
+    kind: integer(50, 60_000),
+    default: 10_000,
+    description:
+      'a live stream (`GET /api/events/:eventId/live`) sends a comment line when it has been silent this long, so proxies and load balancers keep it open; keep it below their idle timeout',
+  }),
+  LIVE_RECHECK_MS: variable({
+    key: 'liveRecheckMs',
+    kind: integer(50, 600_000),
+    default: 5_000,
+    description:
+      'how often the sessions of open live streams are checked again: a signed-out or expired session, or a revoked door link, loses its stream within this long',
+  }),
+  LIVE_STREAMS_PER_SESSION: variable({
+    key: 'liveStreamsPerSession',
+    kind: integer(1, 10_000),
+    default: 10,
+    description:
+      'live streams one session (organiser or door) may hold open on one process; one more is answered 429 `too_many_streams`',
+  }),
   WEB_ROOT: variable({
     key: 'webRoot',
     kind: folderOrNone,

@@ -81,6 +81,11 @@ export const ErrorCode = {
    * tickets it may create per hour (TICKETS_PER_HOUR); nothing is created.
    */
   quotaExceeded: 'quota_exceeded',
+  /**
+   * 429 with Retry-After: GET /api/events/:eventId/live when this session (organiser or door) already holds
+   * LIVE_STREAMS_PER_SESSION open streams on this server process.
+   */
+  tooManyStreams: 'too_many_streams',
   /** 500: an unexpected error on any route; the detail is generic, the error is logged. */
   internalError: 'internal_error',
   /**

@@ -10,7 +10,15 @@ import {
   unknownId,
   useApp,
 } from './helper.js';
-import { endpointOf, isDoorRoute, isPublic, ownedResourceRoutes, pathParams, routeName } from './routes.js';
+import {
+  acceptsDoorSession,
+  endpointOf,
+  isDoorRoute,
+  isPublic,
+  ownedResourceRoutes,
+  pathParams,
+  routeName,
+} from './routes.js';
 
 // Every route the app registers, collected as it registers them: a new route is swept without
 // anyone adding it to a list, and fails here until it answers as the others do.
@@ -63,7 +71,7 @@ describe('every registered route', () => {
   it('a door session can do nothing else: every organiser route answers it 401, by token or cookie', async () => {
     const { door, owned } = await fixture();
     const before = await dbSnapshot(ctx.app);
-    const organiserRoutes = ctx.routes.filter((r) => !isPublic(r) && !isDoorRoute(r));
+    const organiserRoutes = ctx.routes.filter((r) => !isPublic(r) && !isDoorRoute(r) && !acceptsDoorSession(r));
     expect(organiserRoutes.length).toBeGreaterThan(10);
     for (const route of organiserRoutes) {
       const e = endpointOf(route, owned);
@@ -71,6 +79,20 @@ describe('every registered route', () => {
         const res = await ctx.app.inject({ method: e.method, url: e.url, payload: e.payload, headers });
         expect(res.statusCode, `${e.name} -> ${res.body}`).toBe(401);
       }
+    }
+    expect(await dbSnapshot(ctx.app)).toEqual(before);
+  });
+
+  it('an organiser route open to a door session of its event answers a door of another event 404, as for a missing event', async () => {
+    const { strangerDoor, owned, missing } = await fixture();
+    const routes = ctx.routes.filter(acceptsDoorSession);
+    expect(routes.map(routeName)).toContain('GET /api/events/:eventId/live');
+    const before = await dbSnapshot(ctx.app);
+    for (const route of routes) {
+      const a = await ctx.app.inject({ ...endpointOf(route, owned), headers: strangerDoor.headers });
+      const b = await ctx.app.inject({ ...endpointOf(route, missing), headers: strangerDoor.headers });
+      expect(a.statusCode, `${routeName(route)} -> ${a.body}`).toBe(404);
+      expect(a.body).toBe(b.body);
     }
     expect(await dbSnapshot(ctx.app)).toEqual(before);
   });

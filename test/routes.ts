@@ -42,6 +42,17 @@ const publicPrefixes = ['/api/docs'];
 
 export const routeName = (route: { method: string; url: string }) => `${route.method} ${route.url}`;
 
+/**
+ * Organiser routes that also take a door session of the event they name (the live stream): every
+ * other organiser route answers a door session 401; these answer a door of another event 404.
+ */
+const doorSessionAlsoRoutes = ['GET /api/events/:eventId/live'];
+
+/** True for an organiser route that a door session of the same event may call too. */
+export function acceptsDoorSession(route: RegisteredRoute): boolean {
+  return doorSessionAlsoRoutes.includes(routeName(route));
+}
+
 /** True for a route of a door session (door staff), not of an organiser: everything under /api/door but opening one. */
 export function isDoorRoute(route: RegisteredRoute): boolean {
   return route.url.startsWith('/api/door/') && !isPublic(route);
@@ -71,6 +82,10 @@ const bodies: Record<string, Record<string, unknown>> = {
   'POST /api/events/:eventId/door-links': { label: 'Intruder gate' },
   'POST /api/door/sessions': { secret: 'not-a-secret' },
   'POST /api/door/scans': { code: '00000000-0000-4000-8000-000000000000' },
+  'PATCH /api/events/:eventId': { name: 'Renamed by an intruder' },
+  'PATCH /api/tickets/:ticketId': { label: 'Intruder' },
+  'POST /api/door/tickets/admit': { ref: 'bm9wZQ.AAAAAAAAAAAAAAAAAAAAAA' },
+  'POST /api/tickets/:ticketId/undo-redemption': { reason: 'Scanned by mistake' },
   'POST /api/auth/register': { username: 'intruder', password: 'correct horse battery' },
   'POST /api/auth/login': { username: 'intruder', password: 'correct horse battery' },
 };

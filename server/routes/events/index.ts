@@ -14,6 +14,7 @@ import { listEvents } from '../../domain/events/list-events.js';
 import { sessionOf } from '../../plugins/auth.js';
 import { problems } from '../responses.js';
 import doorLinkRoutes from './door-links.js';
+import liveRoutes from './live.js';
 import eventTicketRoutes from './tickets.js';
 
 const tags = ['events'];
@@ -21,7 +22,11 @@ const EventResponse = Type.Object({ event: Event });
 
 /** Events and their counters; every route needs a session and sees only the caller's events. */
 const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('onRequest', app.requireSession);
+  app.addHook('onRequest', async (request, reply) => {
+    // The live stream takes a door session of its event too, and checks either itself.
+    if (request.routeOptions.config.ownerOrDoorSession) return;
+    await app.requireSession(request, reply);
+  });
 
   app.get(
     '/',
@@ -87,6 +92,7 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   await app.register(eventTicketRoutes);
   await app.register(doorLinkRoutes);
+  await app.register(liveRoutes);
 };
 
 export default eventRoutes;
