@@ -53,6 +53,11 @@ export const ErrorCode = {
   undoNotAllowed: 'undo_not_allowed',
   /** 409: POST /api/tickets/:id/undo-redemption for a ticket that is not redeemed (never was, or undone already). */
   ticketNotRedeemed: 'ticket_not_redeemed',
+  /**
+   * 409: DELETE /api/events/:eventId of an event with redeemed tickets, without `?force=true`; nothing is
+   * deleted (the body carries `redeemedTickets`).
+   */
+  eventHasRedemptions: 'event_has_redemptions',
   /** 405: mapped from a framework 405, but never returned today: Fastify answers an unrouted method with 404. */
   methodNotAllowed: 'method_not_allowed',
   /**

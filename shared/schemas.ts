@@ -11,6 +11,7 @@ export const Limits = {
   ticketsMax: 1_000_000,
   pageSizeMax: 100,
   ticketPageMax: 500,
+  labelMax: 200,
 } as const;
 
 export const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
@@ -165,8 +166,18 @@ export type TicketStatus = Static<typeof TicketStatus>;
 export const Ticket = Type.Object(ticketProperties(), { $id: 'Ticket' });
 export type Ticket = Static<typeof Ticket>;
 
+/** A ticket's label in the owner's views: a holder's name or a seat, null when unset; never in public answers. */
+export const TicketLabel = Type.Union([Type.String({ maxLength: Limits.labelMax }), Type.Null()], {
+  description: 'The organiser’s label (a holder’s name, a seat); null when unset',
+});
+
+/** A ticket in the owner's lists: the public fields and its label. */
+export const ListedTicket = Type.Object({ ...ticketProperties(), label: TicketLabel }, { $id: 'ListedTicket' });
+export type ListedTicket = Static<typeof ListedTicket>;
+
 export const OwnerTicket = Type.Object({
   ...ticketProperties(),
+  label: TicketLabel,
   event: Type.Object({ id: Uuid, name: Type.String(), date: CalendarDate }),
   publicUrl: Type.String({
     description: 'The ticket’s public page, `<PUBLIC_URL>/t/<id>`: the content of its QR code',
@@ -207,6 +218,12 @@ export type OwnerTicketResponse = Static<typeof OwnerTicketResponse>;
 export const ListTicketsQuery = Type.Object(
   {
     status: Type.Optional(TicketStatus),
+    q: Type.Optional(
+      Type.String({
+        maxLength: Limits.labelMax,
+        description: 'Tickets whose label contains this text, in any letter case and with or without accents',
+      }),
+    ),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: Limits.ticketPageMax, default: 50 })),
   },
@@ -215,7 +232,7 @@ export const ListTicketsQuery = Type.Object(
 export type ListTicketsQuery = Static<typeof ListTicketsQuery>;
 
 export const TicketList = Type.Object({
-  items: Type.Array(Ticket),
+  items: Type.Array(ListedTicket),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 export type TicketList = Static<typeof TicketList>;

@@ -18,6 +18,7 @@ describe(`migrations (${testStore})`, () => {
         '007-unknown-code-scans',
         '008-unbounded-keys',
         '009-scan-log',
+        '010-labels-and-deletions',
       ]);
       expect(await migrateToLatest(store.db as never, store.dialect)).toEqual([]);
       const tables = (await store.db.introspection.getTables()).map((t) => t.name).sort();
@@ -46,6 +47,7 @@ describe(`migrations (${testStore})`, () => {
         '007-unknown-code-scans',
         '008-unbounded-keys',
         '009-scan-log',
+        '010-labels-and-deletions',
       ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));

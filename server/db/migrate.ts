@@ -9,6 +9,7 @@ import * as m006 from './migrations/006-pending-batches.js';
 import * as m007 from './migrations/007-unknown-code-scans.js';
 import * as m008 from './migrations/008-unbounded-keys.js';
 import * as m009 from './migrations/009-scan-log.js';
+import * as m010 from './migrations/010-labels-and-deletions.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -23,6 +24,7 @@ const migrations: Record<string, DialectMigration> = {
   '007-unknown-code-scans': m007,
   '008-unbounded-keys': m008,
   '009-scan-log': m009,
+  '010-labels-and-deletions': m010,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -76,7 +78,9 @@ async function withSqliteWriteLock<T>(db: Kysely<unknown>, run: () => Promise<T>
  * holds an advisory lock, so processes starting at once take turns; SQLite uses its write lock.
  */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(dialect) });
+  // Migrations written side by side may land out of order (a database that ran 010 before 009
+  // existed): the missing one runs then, instead of the migrator refusing to start.
+  const migrator = new Migrator({ db, provider: new StaticProvider(dialect), allowUnorderedMigrations: true });
   const run = async () => {
     const { error, results } = await migrator.migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));

@@ -61,6 +61,21 @@ export interface TicketsTable {
   duplicate_scans: Generated<number>;
   /** The door link whose scan redeemed the ticket; null when redeemed through a public endpoint. */
   redeemed_door_seq: number | null;
+  /** The organiser's label (a holder's name, a seat), NFC, ≤ 200 characters; migration 010. */
+  label: Generated<string | null>;
+  /** The label folded for search (see server/domain/tickets/labels.ts); null without a label. */
+  label_key: Generated<string | null>;
+}
+
+/** Events being deleted: marked (and handed to a placeholder owner) at once, their rows removed in the background. */
+export interface EventDeletionsTable {
+  event_seq: number;
+  event_id: string;
+  /** The owner who deleted it (the event row's owner is the placeholder meanwhile). */
+  owner_id: string;
+  requested_at: string;
+  /** The time the process removing its rows last finished a chunk; null while no process is at it. */
+  heartbeat_at: string | null;
 }
 
 export interface RedemptionAttemptsTable {
@@ -157,4 +172,5 @@ export interface Database {
   scan_minutes: ScanMinutesTable;
   scan_rollups: ScanRollupsTable;
   batch_counters: BatchCountersTable;
+  event_deletions: EventDeletionsTable;
 }

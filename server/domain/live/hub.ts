@@ -297,7 +297,7 @@ export class LiveHub {
     event.frontier ??= new ScanFrontier(head.visible);
     const frontier = event.frontier;
     const before = frontier.settled;
-    const settled = frontier.observe(head.visible, head.horizon, event.lastReadAt);
+    const settled = frontier.observe(head.visible, head.horizon);
     event.visible = head.visible;
     if (settled > before) {
       const scans = await readScansBetween(this.options.db, event.seq, before, settled, SCAN_BURST_MAX + 1);
@@ -350,7 +350,7 @@ export class LiveHub {
           const head = await this.#readHead(event);
           if (!head) return this.#drop(sub);
           event.frontier ??= new ScanFrontier(head.visible);
-          event.frontier.observe(head.visible, head.horizon, event.lastReadAt);
+          event.frontier.observe(head.visible, head.horizon);
           event.counters = head.counters;
           event.visible = head.visible;
           if (event.frontier.waiting) this.#schedule(event);

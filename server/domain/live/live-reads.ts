@@ -3,7 +3,7 @@ import type { Scan } from '../../../shared/door.js';
 import type { LiveCounters } from '../../../shared/event-activity.js';
 import type { Db, Dialect } from '../../db/database.js';
 import { PUBLIC_DOOR } from '../redemption/redeemer.js';
-import { type Horizon, parseSnapshot } from './frontier.js';
+import type { Horizon } from './frontier.js';
 
 /**
  * Where an event stands, read in one statement (one snapshot): its counters, the last scan of its
@@ -13,7 +13,7 @@ export interface EventHead {
   counters: LiveCounters;
   /** The highest `scans.seq` of the event this snapshot sees (0: none yet). */
   visible: number;
-  /** PostgreSQL: the snapshot's transactions (see ScanFrontier); null on SQLite. */
+  /** PostgreSQL: the last seq drawn and the transactions writing the log (see ScanFrontier); null on SQLite. */
   horizon: Horizon | null;
 }
 
@@ -21,12 +21,27 @@ interface HeadRow {
   total: number | string;
   redeemed: number | string | null;
   visible: number | string | null;
-  snapshot?: string;
+  holders?: string | null;
 }
 
-/** The head of an event, or null when it no longer exists. O(1): 16 counter rows and one index probe. */
+/** The head of an event, or null when it no longer exists. O(1): 16 counter rows and one index probe (PostgreSQL: and the horizon, one more statement). */
 export async function readEventHead(db: Db, dialect: Dialect, eventSeq: number): Promise<EventHead | null> {
-  const horizon = dialect === 'postgres' ? sql`, pg_current_snapshot()::text as snapshot` : sql``;
+  // PostgreSQL: the horizon (see ScanFrontier). The last seq drawn is read first, in a statement
+  // of its own, so that the lock holders read after it include every transaction that drew one.
+  let last = 0;
+  if (dialect === 'postgres') {
+    const { rows } = await sql<{ last_seq: string | null }>`
+      select pg_sequence_last_value(pg_get_serial_sequence('scans', 'seq')::regclass)::text as last_seq`.execute(db);
+    last = Number(rows[0]?.last_seq ?? 0);
+  }
+  const horizon =
+    dialect === 'postgres'
+      ? sql`,
+      (select string_agg(l.virtualtransaction, ',') from pg_locks l
+        where l.locktype = 'relation' and l.relation = 'scans'::regclass and l.mode = 'RowExclusiveLock'
+          and l.granted and l.pid <> pg_backend_pid()
+          and l.database = (select oid from pg_database where datname = current_database())) as holders`
+      : sql``;
   const { rows } = await sql<HeadRow>`
     select e.initial_tickets + e.additional_tickets as total,
       (select sum(c.redeemed) from event_counters c where c.event_seq = e.seq) as redeemed,
@@ -38,7 +53,7 @@ export async function readEventHead(db: Db, dialect: Dialect, eventSeq: number):
   return {
     counters: { totalTickets: Number(row.total), redeemedTickets: Number(row.redeemed ?? 0) },
     visible: Number(row.visible ?? 0),
-    horizon: row.snapshot ? parseSnapshot(row.snapshot) : null,
+    horizon: dialect === 'postgres' ? { last, holders: row.holders ? row.holders.split(',') : [] } : null,
   };
 }
 
@@ -74,7 +89,8 @@ export async function readScansBetween(
       at: r.at,
       ticketId: r.ticket_id,
       outcome: r.outcome,
-      door: r.label ?? PUBLIC_DOOR,
+      // As the scan log names it: an undo without a door link is the organiser's.
+      door: r.label ?? (r.outcome === 'undone' ? 'organiser' : PUBLIC_DOOR),
       device: r.device,
     },
   }));

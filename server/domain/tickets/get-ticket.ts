@@ -3,6 +3,7 @@ import type { OwnerTicket, PublicTicket, Ticket } from '../../../shared/schemas.
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { canonicalId } from '../common.js';
+import { DELETED_OWNER_ID } from '../events/delete-event.js';
 import { toTicket } from './to-ticket.js';
 
 function ticketQuery(db: Db, ticketId: string) {
@@ -19,6 +20,8 @@ function ticketQuery(db: Db, ticketId: string) {
         'tickets.duplicate_scans',
         'ticket_batches.created_at',
       ])
+      // A ticket of an event being deleted is gone at once (server/domain/events/delete-event.ts).
+      .where('events.owner_id', '!=', DELETED_OWNER_ID)
       .where('tickets.id', '=', canonicalId(ticketId))
       // A ticket of a batch still being written does not exist yet (server/db/pending-batches.ts).
       .where('ticket_batches.heartbeat_at', 'is', null)
@@ -58,9 +61,13 @@ export async function getOwnedTicket(
   ticketId: string,
 ): Promise<Omit<OwnerTicket, 'publicUrl'>> {
   const row = await ticketQuery(db, ticketId)
-    .select(['events.name as event_name', 'events.date as event_date'])
+    .select(['events.name as event_name', 'events.date as event_date', 'tickets.label'])
     .where('events.owner_id', '=', ownerId)
     .executeTakeFirst();
   if (!row) throw AppError.notFound(ErrorCode.ticketNotFound, 'No such ticket.');
-  return { ...toTicket(row), event: { id: row.event_id, name: row.event_name, date: row.event_date } };
+  return {
+    ...toTicket(row),
+    label: row.label,
+    event: { id: row.event_id, name: row.event_name, date: row.event_date },
+  };
 }

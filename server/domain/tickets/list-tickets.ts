@@ -2,7 +2,8 @@ import type { TicketList, TicketStatus } from '../../../shared/schemas.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { getOwnedEventRow } from '../events/get-event.js';
-import { type TicketPosition, ticketPage, visibleBatches } from './ticket-pages.js';
+import { searchByLabel } from './labels-search.js';
+import { type TicketPosition, ticketPage, toTicketPage, visibleBatches } from './ticket-pages.js';
 
 /** Cursors are opaque to clients: the position of the last ticket seen, base64url-encoded. */
 export function encodeCursor(position: TicketPosition): string {
@@ -18,12 +19,12 @@ export function decodeCursor(cursor: string): TicketPosition {
   return { batchSeq: Number(match[1]), seq: Number(match[2]) };
 }
 
-/** One cursor page of an owned event's tickets. */
+/** One cursor page of an owned event's tickets; with `q`, only those whose label holds it. */
 export async function listTickets(
   db: Db,
   ownerId: string,
   eventId: string,
-  query: { status?: TicketStatus; cursor?: string; limit?: number },
+  query: { status?: TicketStatus; q?: string; cursor?: string; limit?: number },
 ): Promise<TicketList> {
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const limit = query.limit ?? 50;
@@ -31,7 +32,14 @@ export async function listTickets(
   const batches = await visibleBatches(db, event.seq);
   // One row more than asked tells whether a next page exists, so the last page has no cursor.
   const filter = { eventId: event.id, eventSeq: event.seq, status: query.status ?? 'all', batches } as const;
-  const page = await ticketPage(db, filter, after, limit + 1);
+  const q = query.q?.trim() ?? '';
+  const page =
+    q === ''
+      ? await ticketPage(db, filter, after, limit + 1)
+      : toTicketPage(
+          await searchByLabel(db, { eventSeq: event.seq, status: filter.status, q }, after, limit + 1),
+          filter,
+        );
   const last = page.positions[limit - 1];
   return {
     items: page.tickets.slice(0, limit),

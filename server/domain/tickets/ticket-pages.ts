@@ -1,4 +1,4 @@
-import type { Ticket, TicketStatus } from '../../../shared/schemas.js';
+import type { ListedTicket, TicketStatus } from '../../../shared/schemas.js';
 import type { Db } from '../../db/database.js';
 import { toTicket } from './to-ticket.js';
 
@@ -30,16 +30,17 @@ export interface TicketPosition {
   seq: number;
 }
 
-/** A ticket row as a page reads it: its position, its id and its redemption time. */
+/** A ticket row as a page reads it: its position, its id, its redemption time and its label. */
 export interface TicketPageRow {
   seq: number;
   batch_seq: number;
   id: string;
   redeemed_at: string | null;
+  label: string | null;
 }
 
 export interface TicketPage {
-  tickets: Ticket[];
+  tickets: ListedTicket[];
   /** Position of each ticket, to continue after any of them. */
   positions: TicketPosition[];
 }
@@ -82,7 +83,7 @@ async function ticketRows(
   const base = () => {
     let query = db
       .selectFrom('tickets')
-      .select(['seq', 'batch_seq', 'id', 'redeemed_at'])
+      .select(['seq', 'batch_seq', 'id', 'redeemed_at', 'label'])
       .where('event_seq', '=', filter.eventSeq);
     if (filter.batchSeq !== undefined) query = query.where('batch_seq', '=', filter.batchSeq);
     if (filter.status === 'ok') query = query.where('redeemed_at', 'is', null);
@@ -114,6 +115,23 @@ function positionOf(row: TicketPageRow): TicketPosition {
   return { batchSeq: Number(row.batch_seq), seq: Number(row.seq) };
 }
 
+/** Page rows as the owner's list shows them (with their labels) and the positions to continue after. */
+export function toTicketPage(rows: TicketPageRow[], filter: Pick<TicketFilter, 'eventId' | 'batches'>): TicketPage {
+  const { times } = filter.batches;
+  return {
+    tickets: rows.map((r) => ({
+      ...toTicket({
+        id: r.id,
+        event_id: filter.eventId,
+        redeemed_at: r.redeemed_at,
+        created_at: times.get(Number(r.batch_seq)) ?? '',
+      }),
+      label: r.label,
+    })),
+    positions: rows.map(positionOf),
+  };
+}
+
 /** One keyset page of an event's tickets in creation order, strictly after `after`. */
 export async function ticketPage(
   db: Db,
@@ -121,19 +139,7 @@ export async function ticketPage(
   after: TicketPosition | null,
   limit: number,
 ): Promise<TicketPage> {
-  const rows = await ticketRows(db, filter, after, limit);
-  const { times } = filter.batches;
-  return {
-    tickets: rows.map((r) =>
-      toTicket({
-        id: r.id,
-        event_id: filter.eventId,
-        redeemed_at: r.redeemed_at,
-        created_at: times.get(Number(r.batch_seq)) ?? '',
-      }),
-    ),
-    positions: rows.map(positionOf),
-  };
+  return toTicketPage(await ticketRows(db, filter, after, limit), filter);
 }
 
 /**

@@ -14,6 +14,7 @@ import { getDoorStatus, listDeviceScans, scanAtDoor, undoDoorScan } from '../../
 import { startDoorSession } from '../../domain/doors/door-sessions.js';
 import { doorSessionOf } from '../../plugins/auth.js';
 import { noStore, problems } from '../responses.js';
+import doorLookupRoutes from './lookup.js';
 
 const tags = ['door'];
 const security: Record<string, string[]>[] = [{ doorBearer: [] }, { doorCookie: [] }];
@@ -116,6 +117,8 @@ const doorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     );
   });
+
+  await app.register(doorLookupRoutes);
 };
 
 export default doorRoutes;

@@ -15,6 +15,7 @@ import { sessionOf } from '../../plugins/auth.js';
 import { problems } from '../responses.js';
 import doorLinkRoutes from './door-links.js';
 import liveRoutes from './live.js';
+import eventControlRoutes from './manage.js';
 import eventTicketRoutes from './tickets.js';
 
 const tags = ['events'];
@@ -93,6 +94,7 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(eventTicketRoutes);
   await app.register(doorLinkRoutes);
   await app.register(liveRoutes);
+  await app.register(eventControlRoutes);
 };
 
 export default eventRoutes;

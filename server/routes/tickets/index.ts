@@ -5,6 +5,7 @@ import { sessionOf } from '../../plugins/auth.js';
 import { ticketPageUrl } from '../public-url.js';
 import { redeemRouteSchema, sendRedeemResult } from '../redeem-reply.js';
 import { noStore, problems } from '../responses.js';
+import ticketLabelRoutes from './labels.js';
 
 const tags = ['tickets'];
 
@@ -33,6 +34,8 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { onRequest: noStore, schema: redeemRouteSchema('Redeem a ticket (public: whoever holds the code)', tags) },
     async (request, reply) => sendRedeemResult(app.redeemer, request, reply),
   );
+
+  await app.register(ticketLabelRoutes);
 };
 
 export default ticketRoutes;
