@@ -52,7 +52,7 @@ export function RedeemSection({ ticket }: { ticket: OwnerTicket }) {
         >
           {ticket.status === 'ok' ? 'Redeem ticket' : 'Redeem again'}
         </Button>
-        {ticket.status === 'redeemed' && <UndoRedemption ticket={ticket} />}
+        <UndoRedemption ticket={ticket} />
       </Group>
       <Modal opened={confirming} onClose={confirm.close} title="Redeem this ticket?" centered>
         <Stack>

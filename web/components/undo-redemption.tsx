@@ -50,15 +50,18 @@ export function UndoRedemption({ ticket }: { ticket: OwnerTicket }) {
 
   return (
     <>
-      <Button
-        size="md"
-        variant="default"
-        leftSection={<IconArrowBackUp size={18} aria-hidden />}
-        onClick={modal.open}
-        loading={undo.isPending}
-      >
-        Undo admission
-      </Button>
+      {/* The button is for a redeemed ticket; the dialog stays to say why an undo was refused. */}
+      {ticket.status === 'redeemed' && (
+        <Button
+          size="md"
+          variant="default"
+          leftSection={<IconArrowBackUp size={18} aria-hidden />}
+          onClick={modal.open}
+          loading={undo.isPending}
+        >
+          Undo admission
+        </Button>
+      )}
       <Modal opened={opened} onClose={close} title="Undo this admission?" centered>
         <Stack>
           <Text size="sm">

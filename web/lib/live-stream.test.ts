@@ -133,4 +133,27 @@ describe('throttle', () => {
       vi.useRealTimers();
     }
   });
+
+  it('calls the global timers as plain functions (a browser throws "Illegal invocation" otherwise)', () => {
+    const realSet = globalThis.setTimeout;
+    const realClear = globalThis.clearTimeout;
+    const strict = <T extends (...args: never[]) => unknown>(real: T) =>
+      function (this: unknown, ...args: Parameters<T>) {
+        if (this !== undefined && this !== globalThis) throw new TypeError('Illegal invocation');
+        return real(...args);
+      };
+    globalThis.setTimeout = strict(realSet) as unknown as typeof setTimeout;
+    globalThis.clearTimeout = strict(realClear) as unknown as typeof clearTimeout;
+    try {
+      const fn = vi.fn();
+      const throttled = throttle(fn, 10);
+      throttled();
+      throttled();
+      throttled.cancel();
+      expect(fn).toHaveBeenCalledTimes(1);
+    } finally {
+      globalThis.setTimeout = realSet;
+      globalThis.clearTimeout = realClear;
+    }
+  });
 });

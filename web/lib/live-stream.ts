@@ -111,9 +111,13 @@ export interface Throttled {
 export function throttle(
   fn: () => void,
   ms: number,
-  timers: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout },
+  // Wrapped: a browser's setTimeout called as a method of another object throws "Illegal invocation".
+  timers: { set: (fn: () => void, ms: number) => unknown; clear: (timer: unknown) => void } = {
+    set: (run, wait) => setTimeout(run, wait),
+    clear: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+  },
 ): Throttled {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: unknown;
   let pending = false;
   const release = () => {
     if (pending) {

@@ -90,7 +90,8 @@ export function DoorPage() {
   // The counters follow the event's live stream; only while it is down are they polled.
   const [poll, setPoll] = useState(true);
   const me = useDoorMe(secret === null && problem === null, poll);
-  const live = useDoorLive(problem === null && secret === null ? (me.data?.event.id ?? null) : null);
+  const scanning = problem === null && secret === null && !doorAccessLost(me.error);
+  const live = useDoorLive(scanning ? (me.data?.event.id ?? null) : null);
   const livePoll = needsPolling(live);
   useEffect(() => setPoll(livePoll), [livePoll]);
   usePageTitle('Door');

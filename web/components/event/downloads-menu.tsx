@@ -1,4 +1,4 @@
-import { Button, Menu, Text } from '@mantine/core';
+import { Button, Menu, Text, VisuallyHidden } from '@mantine/core';
 import { IconCheck, IconChevronDown, IconFileSpreadsheet, IconFileTypePdf } from '@tabler/icons-react';
 import { ticketsCsvUrl, ticketsPdfUrl } from '../../api/events.js';
 import { pdfLayoutChoices } from '../../lib/pdf-layout.js';
@@ -54,10 +54,11 @@ export function DownloadsMenu({ eventId, download, pending }: Props) {
             leftSection={
               <IconCheck size={16} aria-hidden style={{ visibility: choice.value === layout ? 'visible' : 'hidden' }} />
             }
-            aria-checked={choice.value === layout}
-            role="menuitemradio"
           >
-            <Text size="sm">{choice.label}</Text>
+            <Text size="sm">
+              {choice.label}
+              {choice.value === layout && <VisuallyHidden> (chosen)</VisuallyHidden>}
+            </Text>
             <Text size="xs" c="dimmed">
               {choice.description}
             </Text>
