@@ -38,11 +38,18 @@ async function rowsOf(app: App, eventSeq: number) {
       ).n,
     );
   const marked = await db.selectFrom('event_deletions').select('event_seq').where('event_seq', '=', eventSeq).execute();
+  const rollup = await db.selectFrom('scan_minutes').select('minute').where('event_seq', '=', eventSeq).execute();
+  const batchCounts = await db
+    .selectFrom('batch_counters')
+    .innerJoin('ticket_batches', 'ticket_batches.seq', 'batch_counters.batch_seq')
+    .select('batch_counters.slot')
+    .where('ticket_batches.event_seq', '=', eventSeq)
+    .execute();
   return {
     tickets: await count('tickets'),
     scans: await count('scans'),
     doorLinks: await count('door_links'),
-    counters: await count('event_counters'),
+    counters: (await count('event_counters')) + batchCounts.length + rollup.length,
     marked: marked.length,
   };
 }
@@ -112,10 +119,18 @@ describe('DELETE /api/events/:eventId', () => {
     expect(await dbSnapshot(ctx.app)).toEqual(before);
     expect((await ctx.app.inject({ method: 'GET', url: `/api/events/${event.id}`, headers })).statusCode).toBe(200);
 
+    // The arrivals chart folds the log into its rollup; the batch counts its redemption.
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/events/${event.id}/arrivals`, headers })).statusCode).toBe(
+      200,
+    );
     expect((await del(event.id, headers, '?force=true')).statusCode).toBe(204);
     // A redeemed ticket of a deleted event is as unknown as the others.
     expectProblem(await ctx.app.inject({ method: 'GET', url: `/redeem/${first}` }), 404, 'ticket_not_found');
-    expect(await removed(ctx.app, await eventSeqOf(ctx.app, event.id))).toMatchObject({ tickets: 0, scans: 0 });
+    expect(await removed(ctx.app, await eventSeqOf(ctx.app, event.id))).toMatchObject({
+      tickets: 0,
+      scans: 0,
+      counters: 0,
+    });
   });
 
   it("is a 404 for another user's event and an unknown one, and names a bad id or force", async () => {

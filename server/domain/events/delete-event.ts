@@ -117,7 +117,8 @@ function nextBeat(previous: string | null, now: number): string {
  * Removes the rows of events marked deleted, chunk by chunk: tickets and scans `chunk` rows per
  * statement, each statement its own short transaction followed by a yield to the event loop, so
  * redeems and every other request wait at most one chunk. Then, in one short transaction, the
- * event's few remaining rows: counters, door links and their sessions, the arrivals rollup. The
+ * event's few remaining rows: counters (the event's and its batches'), door links and their
+ * sessions, the arrivals rollup (migration 009). The
  * event row and its batch rows stay as a tombstone (owned by the placeholder, the name blanked):
  * deleting a batch row makes both databases look for its tickets by `batch_seq`, which no index
  * leads with, a whole-table scan of every ticket of every event, and the hourly quota keeps
@@ -193,6 +194,10 @@ async function removeEventRows(
     await trx.deleteFrom('door_sessions').where('link_seq', 'in', links).execute();
     await trx.deleteFrom('door_links').where('event_seq', '=', eventSeq).execute();
     await trx.deleteFrom('event_counters').where('event_seq', '=', eventSeq).execute();
+    const batches = trx.selectFrom('ticket_batches').select('seq').where('event_seq', '=', eventSeq);
+    await trx.deleteFrom('batch_counters').where('batch_seq', 'in', batches).execute();
+    await trx.deleteFrom('scan_minutes').where('event_seq', '=', eventSeq).execute();
+    await trx.deleteFrom('scan_rollups').where('event_seq', '=', eventSeq).execute();
     // The tombstone keeps no name: nothing of what the organiser typed outlives the deletion.
     await trx.updateTable('events').set({ name: '', name_key: '' }).where('seq', '=', eventSeq).execute();
     await trx.deleteFrom('event_deletions').where('event_seq', '=', eventSeq).execute();
