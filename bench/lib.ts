@@ -85,7 +85,15 @@ export function startAdmit(databaseUrl: string, env: Record<string, string> = {}
 export function startBare(body: string, workers = 1, status = 200, type = 'application/json') {
   return spawnListening(
     ['--import', 'tsx', path.join(root, 'bench', 'bare-server.ts')],
-    { BARE_BODY: body, WORKERS: String(workers), BARE_STATUS: String(status), BARE_TYPE: type },
+    {
+      BARE_BODY: body,
+      WORKERS: String(workers),
+      BARE_STATUS: String(status),
+      BARE_TYPE: type,
+      // The process settings the bench gives Admit (startAdmit).
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      LOG_LEVEL: 'warn',
+    },
     '/ready',
     'bare server',
   );

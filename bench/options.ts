@@ -9,9 +9,13 @@ import { type Proc, root } from './lib.js';
 export type Part = 'rush' | 'create' | 'scale' | 'door' | 'page' | 'watch';
 
 export interface Sizes {
-  rushTickets: number;
-  pgRushTickets: number;
+  /** The door rush (wrk): the highest first-scan rate a round may reach (events are sized for it), per store. */
+  rushMaxRate: number;
+  pgRushMaxRate: number;
   rushRounds: number;
+  /** Seconds of each load in a door-rush round, and of the `wrk -t2 -c16` Flask comparison. */
+  rushSeconds: number;
+  flaskSeconds: number;
   roundMaxSeconds: number;
   warmupTickets: number;
   createTickets: number;
@@ -36,9 +40,11 @@ export interface Sizes {
 }
 
 const quickSizes: Sizes = {
-  rushTickets: 20_000,
-  pgRushTickets: 5_000,
+  rushMaxRate: 30_000,
+  pgRushMaxRate: 20_000,
   rushRounds: 1,
+  rushSeconds: 2,
+  flaskSeconds: 2,
   roundMaxSeconds: 60,
   warmupTickets: 1_000,
   createTickets: 100_000,
@@ -59,9 +65,11 @@ const quickSizes: Sizes = {
 };
 
 const fullSizes: Sizes = {
-  rushTickets: 200_000,
-  pgRushTickets: 60_000,
+  rushMaxRate: 30_000,
+  pgRushMaxRate: 20_000,
   rushRounds: 5,
+  rushSeconds: 4,
+  flaskSeconds: 10,
   roundMaxSeconds: 180,
   warmupTickets: 5_000,
   createTickets: 1_000_000,
@@ -90,6 +98,10 @@ export const SEARCH_COMMON = 'jazz';
 
 export const targets = {
   rushRatio: 0.5,
+  /** SQLite door rush p99 at 64 connections, ms. */
+  rushP99Ms: 25,
+  /** PostgreSQL door rush against pgbench's commit ceiling, same client count. */
+  pgCeilingRatio: 1,
   duplicateRatio: 1,
   /** Door scans (POST /api/door/scans) against first scans of GET /redeem, same run. */
   doorRatio: 0.8,

@@ -8,7 +8,7 @@ import { COUNTER_SLOTS } from '../server/domain/events/event-counters.js';
 import { f, median, n0, percentile } from './lib.js';
 import { CONNECTIONS, DUPLICATE_TICKETS, type Options, PAGE_LIMIT, SEARCH_COMMON } from './options.js';
 import type { Row } from './report.js';
-import type { Results } from './results.js';
+import type { Load, Results } from './results.js';
 import { IDLE_LABEL, type Latencies, WATCH_EVERY_MS, watchMet } from './watch.js';
 
 /** CPU, memory, Node.js, OS and load average of this machine, as the report prints them. */
@@ -55,7 +55,7 @@ export function renderMarkdown({ results, table, notes, options, minutes, startL
   lines.push(`- Node.js: ${m.node}; OS: ${m.os}`);
   lines.push(`- Load average at start / end: ${startLoad} / ${m.load} (the machine is shared; see the ratios)`);
   lines.push(
-    `- Load generator: autocannon in one Node.js thread on the same machine, ${CONNECTIONS} connections, no pipelining; servers are the compiled \`dist/node\` build with the environment \`npm start\` gives it (\`MALLOC_ARENA_MAX=2\`), \`LOG_LEVEL=warn\`, API only`,
+    `- Load generator: wrk (C, one thread, Lua script handing out ticket ids) on the same machine, ${CONNECTIONS} connections, no pipelining; servers are the compiled \`dist/node\` build with the environment \`npm start\` gives it (\`MALLOC_ARENA_MAX=2\`), \`LOG_LEVEL=warn\`, API only`,
   );
   lines.push('');
   lines.push('## Results');
@@ -71,29 +71,40 @@ export function renderMarkdown({ results, table, notes, options, minutes, startL
   lines.push('## Details');
   lines.push('');
   for (const r of results.rush) {
-    lines.push(`### Door rush and duplicate storm: ${r.label}`);
+    lines.push(`### Door rush: ${r.label}`);
     lines.push('');
+    const pg = r.store === 'postgres';
     lines.push(
-      `One event of ${n0(r.tickets)} tickets created with one POST (${f(r.createMs / 1000, 2)} s), ids read back from its CSV, then ${r.used === r.tickets ? 'all of them' : `the first ${n0(r.used)} of them (a full pass of every configuration would not fit the 15-minute budget on this machine)`} redeemed in ${r.rounds.length} round${r.rounds.length > 1 ? 's' : ''} of about ${n0(r.used / r.rounds.length)} distinct tickets each (each ticket exactly once, ${CONNECTIONS} connections, each request taking the next id). Each round is paired with the same number of requests to a bare Fastify route in a separate process (${r.workers} process${r.workers > 1 ? 'es' : ''}) answering a constant ${r.bodyBytes}-byte JSON body (the real redeem 200 body), and with a duplicate storm of as many requests: ${CONNECTIONS} connections cycling over ${DUPLICATE_TICKETS} already redeemed tickets (of the warm-up event), every answer a 410.${r.rounds.some((x) => x.bare410) ? ` A second bare route answers the real ${r.body410Bytes}-byte 410 problem with its status and content type: the duplicate storm's own ceiling.` : ''} They take turns at going first; each ratio in the table is the median of the per-round ratios. A warm-up of ${n0(sizes.warmupTickets - 1)} redemptions on another event and the same against the bare route come first and are not counted.`,
+      `One server (${r.workers} process${r.workers > 1 ? 'es' : ''}${pg ? `, \`DATABASE_POOL_SIZE=${r.poolSize}\`` : ''}) on a fresh database; an event of ${n0(r.tickets)} tickets created with one POST (${f(r.createMs / 1000, 2)} s) and a door event, ids read back from their CSVs, a door link and a door session. Each of ${r.rounds.length} round${r.rounds.length > 1 ? 's' : ''} runs wrk (one thread, ${CONNECTIONS} connections, ${r.seconds} s) once per load, the loads taking turns at going first: first scans (\`GET /redeem/:id\`, each request the next ticket never scanned before); a bare Fastify route in a separate process (${r.workers} process${r.workers > 1 ? 'es' : ''}, the same Fastify, the server's connection settings and \`MALLOC_ARENA_MAX=2\`, no database, no hooks) answering a constant ${r.bodyBytes}-byte body, the real redeem 200; the duplicate storm (${DUPLICATE_TICKETS} tickets of the warm-up event, all redeemed, scanned over and over: every answer a 410 of ${r.body410Bytes} bytes); and door scans (\`POST /api/door/scans\` as the door session, each the next fresh ticket of the door event with a fresh time-ordered \`scanId\`).${r.rounds.some((x) => x.bare410) ? " A second bare route answers the real 410 problem with its status and content type: the duplicate storm's own ceiling." : ''}${pg ? ` pgbench runs in the same turns for the same seconds: one conditional UPDATE a transaction on a table shaped like \`tickets\` in the same database, each on a row never updated before, with ${CONNECTIONS} clients (as many as the rush has connections) and with ${r.rounds[0]?.pgbenchPool?.clients ?? '?'} (as many as the server's pool connections): PostgreSQL's commit ceiling for one redemption per commit.` : ''} wrk runs the same Lua script for every load (the bare routes go round the ids), so the load generator costs each the same. A warm-up of the warm-up event's tickets, the bare routes and door scans comes first and is not counted. Each ratio in the table is the median of the per-round ratios.`,
     );
     lines.push('');
     const with410 = r.rounds.some((x) => x.bare410);
     lines.push(
-      `| Round | Admit 200s/s | p50 / p99 ms | non-2xx | Bare req/s | p50 / p99 ms | Admit / bare | Duplicate 410s/s | p50 / p99 ms | Duplicate / first |${with410 ? ' Bare 410 req/s | Bare 410 / bare 200 |' : ''}`,
+      `| Round | First scans 200s/s | p50 / p99 ms | Bare req/s | p50 / p99 ms | First / bare | Duplicate 410s/s | p50 / p99 ms | Duplicate / first | Door admitted/s | p50 / p99 ms | Door / first |${with410 ? ' Bare 410 req/s | Bare 410 / bare |' : ''}${pg ? ' pgbench tps, 64 / pool clients | First / pgbench 64 |' : ''}`,
     );
-    lines.push(`|---|---|---|---|---|---|---|---|---|---|${with410 ? '---|---|' : ''}`);
+    lines.push(`|---|---|---|---|---|---|---|---|---|---|---|---|${with410 ? '---|---|' : ''}${pg ? '---|---|' : ''}`);
+    const lat = (l: Load) => `${f(l.p50)} / ${f(l.p99)}`;
     r.rounds.forEach((x, i) => {
       const d = x.duplicate;
       const b = x.bare410;
+      const dupRate = d.non2xx / d.seconds;
       lines.push(
-        `| ${i + 1} | ${n0(x.admit.okPerSec)} | ${x.admit.p50} / ${x.admit.p99} | ${x.admit.non2xx} | ${n0(x.bare.rps)} | ${x.bare.p50} / ${x.bare.p99} | ${f((x.admit.okPerSec / x.bare.rps) * 100, 0)}% | ${n0(d.status410 / d.seconds)} | ${d.p50} / ${d.p99} | ${f(d.status410 / d.seconds / x.admit.okPerSec, 2)}× |${b ? ` ${n0(b.rps)} | ${f(b.rps / x.bare.rps, 2)}× |` : ''}`,
+        `| ${i + 1} | ${n0(x.admit.okPerSec)} | ${lat(x.admit)} | ${n0(x.bare.rps)} | ${lat(x.bare)} | ${f(x.admit.okPerSec / x.bare.rps, 2)}× | ${n0(dupRate)} | ${lat(d)} | ${f(dupRate / x.admit.okPerSec, 2)}× | ${n0(x.door.okPerSec)} | ${lat(x.door)} | ${f(x.door.okPerSec / x.admit.okPerSec, 2)}× |${b ? ` ${n0(b.rps)} | ${f(b.rps / x.bare.rps, 2)}× |` : ''}${x.pgbench ? ` ${n0(x.pgbench.tps)} / ${n0(x.pgbenchPool?.tps ?? Number.NaN)} | ${f(x.admit.okPerSec / x.pgbench.tps, 2)}× |` : ''}`,
       );
     });
     lines.push('');
+    const ok = r.rounds.reduce((s, x) => s + x.admit.ok, 0) + (r.flask?.load.ok ?? 0);
     lines.push(
-      `Afterwards the event's \`redeemedTickets\` was ${n0(r.redeemedTickets)}; the rounds received ${n0(r.rounds.reduce((s, x) => s + x.admit.ok, 0))} 200s.`,
+      `Afterwards the event's \`redeemedTickets\` was ${n0(r.redeemedTickets)}; the rounds${r.flask ? ' and the wrk -t2 run' : ''} received ${n0(ok)} 200s and sent ${n0(r.used)} distinct tickets (wrk stops with up to ${CONNECTIONS} requests in flight, which the server still decides). The door event admitted ${n0(r.doorAdmitted)} of the ${n0(r.doorSent ?? 0)} door scans sent.`,
     );
     lines.push('');
+    if (r.flask) {
+      const l = r.flask.load;
+      lines.push(
+        `\`wrk -t${r.flask.threads} -c${r.flask.connections} -d${r.flask.seconds}s\` (the command the original Flask implementation was measured with, about 300 redeems/s on this machine; ${r.flask.seconds} s instead of 30 to keep the bench within its budget), fresh tickets: ${n0(l.okPerSec)} redeems/s, p50 / p99 ${f(l.p50)} / ${f(l.p99)} ms, ${n0(l.non2xx)} non-2xx: ${f(l.okPerSec / 300, 0)}× the Flask figure.`,
+      );
+      lines.push('');
+    }
   }
   const c = results.creation;
   if (c) {

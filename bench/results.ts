@@ -6,13 +6,14 @@ import type { CreationResult } from './create-event.js';
 import type { DoorPageResult } from './door-page.js';
 import type { DoorScansResult } from './door-scans.js';
 import type { CsvDownload } from './export-csv.js';
+import type { PgbenchResult } from './pgbench.js';
 import type { WatchResult } from './watch.js';
 
-/** One autocannon run, summarized. */
+/** One wrk run, summarized (latencies in ms). */
 export interface Load {
   requests: number;
+  /** 2xx answers (wrk counts the others as non-2xx: in the duplicate storm those are the 410s). */
   ok: number;
-  status410: number;
   non2xx: number;
   errors: number;
   seconds: number;
@@ -20,13 +21,35 @@ export interface Load {
   okPerSec: number;
   p50: number;
   p99: number;
+  /** Ids handed out, including requests still in flight when wrk stopped. */
+  issued: number;
+  /** The run outlasted its fresh ids. */
+  exhausted: boolean;
 }
 
 export interface RushRound {
+  /** First scans: GET /redeem/:id of fresh tickets. */
   admit: Load;
+  /** The bare Fastify route answering the same 200 body. */
   bare: Load;
+  /** GET /redeem/:id cycling over 100 redeemed tickets: every answer a 410. */
   duplicate: Load;
+  /** POST /api/door/scans of fresh tickets of the door's event. */
+  door: Load;
+  /** SQLite: the bare route answering the real 410 problem. */
   bare410?: Load;
+  /** PostgreSQL: pgbench with as many clients as the rush has connections. */
+  pgbench?: PgbenchResult;
+  /** PostgreSQL: pgbench with as many clients as the server has pool connections (all processes). */
+  pgbenchPool?: PgbenchResult;
+}
+
+/** `wrk -t2 -c16`, the command the original Flask implementation was measured with. */
+export interface FlaskCompare {
+  threads: number;
+  connections: number;
+  seconds: number;
+  load: Load;
 }
 
 export interface RushResult {
@@ -35,14 +58,23 @@ export interface RushResult {
   workers: number;
   /** Tickets in the event. */
   tickets: number;
-  /** Distinct tickets the rounds redeemed (all of them, or a subset where a full pass is too slow). */
+  /** Distinct tickets the rounds sent (first scans; ids handed out, including those in flight at each run's end). */
   used: number;
+  /** Seconds of each load in a round. */
+  seconds: number;
+  /** PostgreSQL: DATABASE_POOL_SIZE of each server process. */
+  poolSize?: number;
   createMs: number;
   bodyBytes: number;
   body410Bytes: number;
   /** Fewer than the planned rounds when the run's time budget ran out. */
   rounds: RushRound[];
   redeemedTickets: number;
+  /** Door scans sent in the rounds, and the door event's admissions they made. */
+  doorSent?: number;
+  doorAdmitted: number;
+  /** SQLite: the Flask comparison. */
+  flask?: FlaskCompare;
 }
 
 export interface ScaleResult {

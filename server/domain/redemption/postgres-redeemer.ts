@@ -110,16 +110,29 @@ export class PostgresRedeemer implements Redeemer {
       return { outcome: 'duplicate', ticket, duplicateScans: Number(duplicate.duplicate_scans) };
     }
     // Neither won nor refused: an unknown code, or a retry carrying the winning key (a replay).
-    // A ticket found still ok was skipped as known redeemed when it was not: decide it again.
+    // A ticket found ok was skipped as known redeemed when it was not (an undo); one found
+    // redeemed without this key was redeemed by another scan between the two statements (after
+    // an undo): decide either again.
     this.known.delete(id);
     const found = await findTicket(this.db, id);
-    if (found?.ticket.status === 'ok') return this.redeem(input);
     if (!found) {
       const { minute, client } = unknownCodeKey(at, input.client);
       await this.unknownCodes.count(minute, client);
       return { outcome: 'unknown' };
     }
+    if (found.ticket.status === 'ok' || !(await this.isReplay(id, key, at))) return this.redeem(input);
     // A retry is not a scan: like a door's retry with its scanId, it adds nothing to the log.
     return { outcome: 'replayed', ticket: found.ticket };
+  }
+
+  /** Whether the ticket's redemption is the one this idempotency key made, within its window. */
+  private async isReplay(id: string, key: string | null, at: string): Promise<boolean> {
+    if (key === null) return false;
+    const row = await this.db
+      .selectFrom('tickets')
+      .select(['redeem_key', 'redeemed_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.redeem_key === key && row.redeemed_at !== null && row.redeemed_at >= replayCutoff(at);
   }
 }

@@ -13,6 +13,7 @@ import { getOwnedEvent } from '../../domain/events/get-event.js';
 import { listEvents } from '../../domain/events/list-events.js';
 import { sessionOf } from '../../plugins/auth.js';
 import { problems } from '../responses.js';
+import eventActivityRoutes from './activity.js';
 import doorLinkRoutes from './door-links.js';
 import liveRoutes from './live.js';
 import eventControlRoutes from './manage.js';
@@ -93,6 +94,7 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   await app.register(eventTicketRoutes);
   await app.register(doorLinkRoutes);
+  await app.register(eventActivityRoutes);
   await app.register(liveRoutes);
   await app.register(eventControlRoutes);
 };

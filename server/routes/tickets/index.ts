@@ -6,6 +6,7 @@ import { ticketPageUrl } from '../public-url.js';
 import { redeemRouteSchema, sendRedeemResult } from '../redeem-reply.js';
 import { noStore, problems } from '../responses.js';
 import ticketLabelRoutes from './labels.js';
+import ticketUndoRoutes from './undo.js';
 
 const tags = ['tickets'];
 
@@ -36,6 +37,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   await app.register(ticketLabelRoutes);
+  await app.register(ticketUndoRoutes);
 };
 
 export default ticketRoutes;
