@@ -243,10 +243,35 @@ export const CsvQuery = Type.Object(
       Type.Union([Type.Literal('ok'), Type.Literal('redeemed'), Type.Literal('all')], { default: 'ok' }),
     ),
     batch: Type.Optional(Uuid),
+    columns: Type.Optional(
+      Type.String({
+        maxLength: 500,
+        description:
+          'Columns in this order, comma-separated, from ticket_id, status, created_at, redeemed_at, ticket_url (default: the first four)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 export type CsvQuery = Static<typeof CsvQuery>;
+
+/** How printed tickets sit on paper: six to an A4 or Letter sheet with cut marks, or one a page. */
+export const PdfLayout = Type.Union([Type.Literal('a4'), Type.Literal('letter'), Type.Literal('single')], {
+  default: 'a4',
+});
+export type PdfLayout = Static<typeof PdfLayout>;
+
+export const PdfQuery = Type.Object(
+  {
+    status: Type.Optional(
+      Type.Union([Type.Literal('ok'), Type.Literal('redeemed'), Type.Literal('all')], { default: 'ok' }),
+    ),
+    batch: Type.Optional(Uuid),
+    layout: Type.Optional(PdfLayout),
+  },
+  { additionalProperties: false },
+);
+export type PdfQuery = Static<typeof PdfQuery>;
 
 export const EventIdParams = Type.Object({ eventId: Uuid });
 export const TicketIdParams = Type.Object({ ticketId: Uuid });

@@ -18,6 +18,7 @@ import doorLinkRoutes from './door-links.js';
 import liveRoutes from './live.js';
 import eventControlRoutes from './manage.js';
 import eventTicketRoutes from './tickets.js';
+import eventTicketPdfRoutes from './tickets-pdf.js';
 
 const tags = ['events'];
 const EventResponse = Type.Object({ event: Event });
@@ -93,6 +94,7 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   await app.register(eventTicketRoutes);
+  await app.register(eventTicketPdfRoutes);
   await app.register(doorLinkRoutes);
   await app.register(eventActivityRoutes);
   await app.register(liveRoutes);

@@ -12,6 +12,7 @@ import { addTickets } from '../../domain/tickets/add-tickets.js';
 import { exportTickets } from '../../domain/tickets/export-tickets.js';
 import { listTickets } from '../../domain/tickets/list-tickets.js';
 import { sessionOf } from '../../plugins/auth.js';
+import { ticketPageUrl } from '../public-url.js';
 import { problems } from '../responses.js';
 
 const tags = ['events'];
@@ -63,14 +64,18 @@ const eventTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: CsvQuery,
         produces: ['text/csv'],
         response: {
-          200: Type.String({ description: 'RFC 4180 CSV: ticket_id,status,created_at,redeemed_at' }),
+          200: Type.String({
+            description: 'RFC 4180 CSV: ticket_id,status,created_at,redeemed_at, or the columns= asked',
+          }),
           ...problems(400, 401, 404),
         },
       },
     },
     async (request, reply) => {
       const ownerId = sessionOf(request).user.id;
-      const { filename, stream } = await exportTickets(app.store.db, ownerId, request.params.eventId, request.query);
+      const ticketUrl = (ticketId: string) => ticketPageUrl(request, ticketId);
+      const { eventId } = request.params;
+      const { filename, stream } = await exportTickets(app.store.db, ownerId, eventId, request.query, ticketUrl);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${filename}"`)
