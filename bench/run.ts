@@ -6,7 +6,7 @@
  *   npm run bench -- --quick           smoke run with small sizes (under 2 minutes), writes to the temp folder
  *   ADMIT_BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test npm run bench
  *                                      adds the PostgreSQL door rush (WORKERS=1 and 2) in a fresh database
- * Options: --only rush,create,scale,door,page,watch  --no-pg  --out <file>
+ * Options: --only rush,create,scale,door,page,watch,live  --no-pg  --out <file> (live: the cost of 500 live streams to the door)
  *
  * Every server is the compiled one (`npm start`'s dist/node) on a fresh database, and all load
  * goes to 127.0.0.1. Each part lives in its own module and returns what it measured; this file
@@ -21,6 +21,7 @@ import { measureDoorPage } from './door-page.js';
 import { rushOnPostgres, rushOnSqlite } from './door-rush.js';
 import { doorScansOnPostgres, doorScansOnSqlite } from './door-scans.js';
 import { f, type Proc } from './lib.js';
+import { liveOnPostgres, liveOnSqlite } from './live.js';
 import { type Bench, parseOptions, startClock, wants } from './options.js';
 import { buildRows, formatTextTable, listNotes } from './report.js';
 import { describeMachine, renderMarkdown } from './report-markdown.js';
@@ -72,6 +73,11 @@ async function main() {
       const pg = await runPart(results.errors, 'door scans PostgreSQL', () => doorScansOnPostgres(bench, pgUrl));
       if (pg) results.doorScans.push(pg);
     }
+  }
+  // Live streams against the door (issue 12): only when asked for with --only live.
+  if (options.only?.includes('live')) {
+    await runPart(results.errors, 'live SQLite', () => liveOnSqlite(bench));
+    if (pgUrl && !clock.late()) await runPart(results.errors, 'live PostgreSQL', () => liveOnPostgres(bench, pgUrl));
   }
   if (wants(options, 'page')) {
     const guests = options.sizes.doorPageGuests;

@@ -161,10 +161,11 @@ describe('GET /api/events/:eventId/live', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(fresh.events.filter((e) => e.event === 'scan')).toEqual([]);
 
-    // 101+ scans behind: a snapshot with the newest position instead of the scans.
+    // More than 20 scans behind: a snapshot with the newest position instead of the scans.
     const before = firstScan.id as string;
     for (let i = 0; i < 101; i++) await doorScan(ctx.app, door.headers, 'garbage');
-    await fresh.next((e) => e.event === 'scan' && Number(e.id) >= Number(snapshot.id) + 101, 3000);
+    // (Sent as scans, or as a counters snapshot where more than 20 arrived at once.)
+    await fresh.next((e) => e.id !== null && Number(e.id) >= Number(snapshot.id) + 101, 3000);
     fresh.close();
     const behind = await stream(event.id, { ...owner.headers, 'last-event-id': before });
     const snap = await behind.next(() => true);

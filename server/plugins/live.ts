@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { openStore } from '../db/database.js';
 import { LiveHub } from '../domain/live/hub.js';
 import { type LiveSignals, PostgresSignals, SqliteSignals } from '../domain/live/signals.js';
 
@@ -18,8 +19,15 @@ declare module 'fastify' {
  */
 async function livePlugin(app: FastifyInstance) {
   const onError = (err: unknown, context: string) => app.log.warn({ err }, context);
+  // PostgreSQL: the streams read through two connections of their own, so that a door rush
+  // queueing on the pool does not delay the news, nor the news take a connection from the door
+  // (pg closes them after 10 s idle).
+  const reads =
+    app.store.dialect === 'postgres'
+      ? openStore(app.config.databaseUrl, { poolSize: 2, statementTimeoutMs: app.config.statementTimeoutMs })
+      : null;
   const hub = new LiveHub({
-    db: app.store.db,
+    db: reads?.db ?? app.store.db,
     dialect: app.store.dialect,
     heartbeatMs: app.config.liveHeartbeatMs,
     credentialsCheckMs: app.config.liveRecheckMs,
@@ -49,6 +57,7 @@ async function livePlugin(app: FastifyInstance) {
   app.addHook('onClose', async () => {
     unsubscribe();
     await signals.close();
+    await reads?.close();
   });
 }
 

@@ -27,8 +27,12 @@ export interface LiveHubOptions {
   onError?: (err: unknown, context: string) => void;
 }
 
-/** At most this many scans are sent at once; a stream further behind gets a fresh `counters` snapshot instead. */
-export const SCAN_BURST_MAX = 100;
+/**
+ * At most this many scans are sent at once (100 a second at 5 reads a second); a stream further
+ * behind, or an event scanned faster, gets a fresh `counters` snapshot instead: during a rush
+ * nobody reads every row, and 500 streams of every scan would cost the door its speed.
+ */
+export const SCAN_BURST_MAX = 20;
 /** Reads of one event's head are at least this far apart: counters coalesce to at most 5 a second per event. */
 export const REFRESH_MIN_MS = 200;
 /** What a browser waits before it reconnects on its own (the `retry:` hint). */
