@@ -25,7 +25,8 @@ export function DownloadsMenu({ eventId, download, pending }: Props) {
   const busy = items.some((item) => item.url === pending);
 
   return (
-    <Menu position="bottom-end" width={260} withArrow>
+    // No focus placeholder: a role=presentation child of role=menu fails axe's aria-required-children.
+    <Menu position="bottom-end" width={260} withArrow withInitialFocusPlaceholder={false}>
       <Menu.Target>
         <Button variant="default" rightSection={<IconChevronDown size={16} aria-hidden />} loading={busy}>
           More downloads
