@@ -70,8 +70,19 @@ describe.skipIf(noChromium)('accessibility: axe finds no serious or critical vio
       await page.keyboard.press('Escape');
 
       await page.goto(`/events/${event.id}`);
+      await page.getByTestId('arrivals-chart').waitFor();
+      await page.getByRole('table', { name: 'Ticket batches' }).waitFor();
+      await check('event: overview with the arrivals chart and batches');
+      await page.getByRole('button', { name: 'More downloads' }).click();
+      await page.getByRole('menuitem', { name: 'All tickets (PDF)' }).waitFor();
+      await check('event: downloads menu');
+      await page.keyboard.press('Escape');
+      await page.getByRole('tab', { name: 'Scan log' }).click();
+      await page.getByRole('table', { name: 'Scan log' }).waitFor();
+      await check('event: scan log');
+      await page.getByRole('tab', { name: 'Tickets' }).click();
       await page.getByRole('table', { name: 'Tickets' }).waitFor();
-      await check('event');
+      await check('event: tickets');
 
       await page.goto(`/tickets/${okId}`);
       await page.getByTestId('ticket-status').waitFor();
@@ -83,6 +94,10 @@ describe.skipIf(noChromium)('accessibility: axe finds no serious or critical vio
       await page.getByRole('dialog').getByRole('button', { name: 'Redeem' }).click();
       await page.getByRole('alert').filter({ hasText: 'Already redeemed' }).waitFor();
       await check('ticket (already redeemed)');
+      await page.getByRole('button', { name: 'Undo admission' }).click();
+      await page.getByRole('dialog', { name: 'Undo this admission?' }).waitFor();
+      await check('undo admission confirmation');
+      await page.keyboard.press('Escape');
 
       await page.goto(`/check?event=${event.id}`);
       await page.getByRole('textbox', { name: 'Ticket id' }).fill('00000000-0000-4000-8000-000000000000');
@@ -95,7 +110,12 @@ describe.skipIf(noChromium)('accessibility: axe finds no serious or critical vio
       await check('not found');
 
       await page.setViewportSize({ width: 360, height: 740 });
+      await page.goto(`/events/${event.id}?tab=log`);
+      await page.getByRole('table', { name: 'Scan log' }).waitFor();
+      await check('event: scan log at 360 px');
       await page.goto(`/events/${event.id}`);
+      await page.getByTestId('arrivals-chart').waitFor();
+      await check('event: overview at 360 px');
       await page.getByRole('button', { name: 'Open navigation' }).click();
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Check a ticket' }).waitFor();
       await check('phone navigation');

@@ -90,7 +90,10 @@ describe.skipIf(noChromium)('event journey: create, count, download, redeem, add
     );
     expect(all.body.items.map((t) => t.id).sort()).toEqual([...firstCsv, ...newIds].sort());
 
-    // The tickets table lists them and filters by status.
+    // The tickets table (its own tab) lists them and filters by status.
+    await page.getByRole('tab', { name: 'Tickets' }).click();
+    await page.waitForURL((url) => url.searchParams.get('tab') === 'tickets');
+    await page.getByRole('table', { name: 'Tickets' }).waitFor();
     await page.locator('.mantine-SegmentedControl-root').getByText('Redeemed', { exact: true }).click();
     await page.waitForURL((url) => url.searchParams.get('status') === 'redeemed');
     await page.getByRole('link', { name: redeemedId }).waitFor();

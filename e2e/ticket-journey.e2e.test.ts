@@ -103,9 +103,13 @@ describe.skipIf(noChromium)('ticket journey: status, redeem, duplicate, check, p
     await api(env.server.baseUrl, 'GET', `/redeem/${ids[3]}`);
     const noSideScroll = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
-    await page.goto(`/events/${event.id}`);
-    await page.getByRole('table', { name: 'Tickets' }).waitFor();
-    expect(await noSideScroll()).toBe(true);
+    for (const tab of ['', '?tab=log', '?tab=tickets']) {
+      await page.goto(`/events/${event.id}${tab}`);
+      await page
+        .getByRole('table', { name: tab === '?tab=log' ? 'Scan log' : tab ? 'Tickets' : 'Ticket batches' })
+        .waitFor();
+      expect(await noSideScroll(), `event page ${tab || 'overview'}`).toBe(true);
+    }
 
     for (const id of [ids[0], ids[3]]) {
       await page.goto(`/tickets/${id}`);
