@@ -1,5 +1,6 @@
-import { Button, Card, Group, SegmentedControl, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
-import { IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
+import { Button, Card, Group, SegmentedControl, Skeleton, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconChevronLeft, IconChevronRight, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { TicketStatus } from '../../shared/schemas.js';
 import { formatShortTimestamp } from '../lib/format.js';
@@ -19,14 +20,16 @@ interface Props {
 /** An event's tickets, filtered by status, paged by cursor (Previous walks back a stack of cursors). */
 export function TicketsTable({ eventId, status, onStatusChange }: Props) {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [filterKey, setFilterKey] = useState(status);
-  if (filterKey !== status) {
-    // A new filter starts again on its first page.
-    setFilterKey(status);
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 250);
+  const [filterKey, setFilterKey] = useState(`${status}:${q}`);
+  if (filterKey !== `${status}:${q}`) {
+    // A new filter or search starts again on its first page.
+    setFilterKey(`${status}:${q}`);
     setCursors([undefined]);
   }
   const cursor = cursors[cursors.length - 1];
-  const page = useTicketPage(eventId, status, cursor, pageSize);
+  const page = useTicketPage(eventId, status, cursor, pageSize, q);
   const items = page.data?.items ?? [];
   const pageNumber = cursors.length;
 
@@ -36,6 +39,17 @@ export function TicketsTable({ eventId, status, onStatusChange }: Props) {
         <Title order={2} size="h4" id="tickets-title">
           Tickets
         </Title>
+        <TextInput
+          size="xs"
+          type="search"
+          aria-label="Search tickets by label"
+          placeholder="Search by label"
+          leftSection={<IconSearch size={14} aria-hidden />}
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          maxLength={200}
+          style={{ flex: '1 1 160px', maxWidth: 260 }}
+        />
         <SegmentedControl
           size="xs"
           aria-label="Show tickets"
@@ -60,11 +74,13 @@ export function TicketsTable({ eventId, status, onStatusChange }: Props) {
         </Stack>
       ) : items.length === 0 ? (
         <Text c="dimmed" ta="center" p="xl">
-          {status === 'redeemed'
-            ? 'No ticket has been redeemed yet.'
-            : status === 'ok'
-              ? 'Every ticket has been redeemed.'
-              : 'No tickets.'}
+          {q
+            ? `No ticket’s label holds “${q}”.`
+            : status === 'redeemed'
+              ? 'No ticket has been redeemed yet.'
+              : status === 'ok'
+                ? 'Every ticket has been redeemed.'
+                : 'No tickets.'}
         </Text>
       ) : (
         <Table.ScrollContainer minWidth={280} type="native">
@@ -72,6 +88,7 @@ export function TicketsTable({ eventId, status, onStatusChange }: Props) {
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Ticket id</Table.Th>
+                <Table.Th>Label</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th visibleFrom="sm">Created</Table.Th>
                 <Table.Th visibleFrom="md">Redeemed</Table.Th>
@@ -89,6 +106,11 @@ export function TicketsTable({ eventId, status, onStatusChange }: Props) {
                     >
                       {ticket.id}
                     </AnchorLink>
+                  </Table.Td>
+                  <Table.Td style={{ maxWidth: 220, overflowWrap: 'anywhere' }}>
+                    <Text size="sm" c={ticket.label ? undefined : 'dimmed'}>
+                      {ticket.label ?? '—'}
+                    </Text>
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 110 }}>
                     <TicketStatusBadge status={ticket.status} />

@@ -14,6 +14,7 @@ import { DoorManualEntry } from '../components/door/door-manual-entry.js';
 import { DoorRecentScans } from '../components/door/door-recent-scans.js';
 import { PageLoader } from '../components/page-loader.js';
 import { QueryError } from '../components/route-states.js';
+import { TicketLabelLookup } from '../components/ticket-label-lookup.js';
 import { saveDeviceName, secretFromHash } from '../lib/door-device.js';
 import { unlockDoorAudio } from '../lib/door-feedback.js';
 import { type LiveStatus, needsPolling } from '../lib/live-stream.js';
@@ -61,6 +62,7 @@ function DoorScannerScreen({
           <Stack gap="sm">
             <DoorCamera onCode={(code) => scanner.submit(code, 'camera')} />
             <DoorManualEntry screen={scanner.machine.screen} onSubmit={(code) => scanner.submit(code, 'typed')} />
+            <TicketLabelLookup onAccessLost={onAccessLost} />
             <Text size="xs" c="dimmed" visibleFrom="xs">
               A handheld scanner works anywhere on this page: no need to tap first.
             </Text>

@@ -9,6 +9,8 @@ import { ticketsCsvUrl } from '../api/events.js';
 import { DownloadsMenu } from '../components/event/downloads-menu.js';
 import { EventOverview } from '../components/event/event-overview.js';
 import { ScanLog } from '../components/event/scan-log.js';
+import { EventEditControls } from '../components/event-edit-controls.js';
+import { LabelsUploadCard } from '../components/labels-upload-card.js';
 import { AnchorLink, ButtonLink } from '../components/links.js';
 import { PageLoader } from '../components/page-loader.js';
 import { NoSuchEvent, QueryError } from '../components/route-states.js';
@@ -123,6 +125,7 @@ export function EventPage() {
             Download unredeemed (CSV)
           </Button>
           <DownloadsMenu eventId={eventId} download={download} pending={pending} />
+          <EventEditControls event={{ ...event.data, ...counters }} />
         </Group>
       </Group>
 
@@ -158,6 +161,7 @@ export function EventPage() {
           />
         </Tabs.Panel>
         <Tabs.Panel value="tickets">
+          <LabelsUploadCard eventId={eventId} />
           <TicketsTable
             eventId={eventId}
             status={search.status}

@@ -22,6 +22,7 @@ import { AnchorLink, ButtonLink } from '../components/links.js';
 import { PageLoader } from '../components/page-loader.js';
 import { RedeemSection } from '../components/redeem-section.js';
 import { QueryError } from '../components/route-states.js';
+import { TicketLabelField } from '../components/ticket-label-field.js';
 import { TicketStatusBanner } from '../components/ticket-status-banner.js';
 import { formatCalendarDate, formatTimestamp } from '../lib/format.js';
 import { isUuid } from '../lib/ticket-id.js';
@@ -119,6 +120,7 @@ export function TicketPage() {
                 </CopyButton>
               </Group>
             </div>
+            <TicketLabelField ticket={t} />
             <Text size="sm" c="dimmed">
               Created {formatTimestamp(t.createdAt)}
             </Text>

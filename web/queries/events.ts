@@ -20,8 +20,8 @@ export const eventKeys = {
   detail: (eventId: string) => [...eventKeys.all, 'detail', eventId] as const,
   status: (eventId: string) => [...eventKeys.all, 'status', eventId] as const,
   tickets: (eventId: string) => [...eventKeys.all, 'tickets', eventId] as const,
-  ticketPage: (eventId: string, status: TicketStatus | undefined, cursor: string | undefined) =>
-    [...eventKeys.tickets(eventId), status ?? 'all', cursor ?? ''] as const,
+  ticketPage: (eventId: string, status: TicketStatus | undefined, cursor: string | undefined, q = '') =>
+    [...eventKeys.tickets(eventId), status ?? 'all', cursor ?? '', q] as const,
   scans: (eventId: string) => [...eventKeys.all, 'scans', eventId] as const,
   scanLog: (eventId: string, outcome: LoggedScanOutcome | undefined) =>
     [...eventKeys.scans(eventId), 'log', outcome ?? 'all'] as const,
@@ -63,16 +63,17 @@ export function useEventStatus(eventId: string, poll = true) {
   });
 }
 
-/** A cursor page of an event's tickets. */
+/** A cursor page of an event's tickets; with `q`, only those whose label holds it. */
 export function useTicketPage(
   eventId: string,
   status: TicketStatus | undefined,
   cursor: string | undefined,
   limit = 25,
+  q = '',
 ) {
   return useQuery({
-    queryKey: eventKeys.ticketPage(eventId, status, cursor),
-    queryFn: ({ signal }) => listTickets(eventId, { status, cursor, limit }, signal),
+    queryKey: eventKeys.ticketPage(eventId, status, cursor, q),
+    queryFn: ({ signal }) => listTickets(eventId, { status, cursor, limit, q: q || undefined }, signal),
     placeholderData: keepPreviousData,
   });
 }
