@@ -1,16 +1,16 @@
 import type { Store } from '../../db/database.js';
 import type { EventChanges } from '../live/changes.js';
-import { PostgresRedeemer } from './postgres-redeemer.js';
+import { PostgresGroupRedeemer } from './postgres-group-redeemer.js';
 import type { Redeemer } from './redeemer.js';
 import { SqliteRedeemer } from './sqlite-redeemer.js';
 
 /**
- * The redeemer for a store: group commit on SQLite, one statement per scan on PostgreSQL. Each
- * tells `changes` of the events a commit changed: once per event per group commit on SQLite,
- * once per scan on PostgreSQL.
+ * The redeemer for a store: group commit on SQLite; on PostgreSQL one statement and one commit
+ * per group of public scans (door scans one statement each). Each tells `changes` of the events a
+ * commit changed, once per event per commit.
  */
 export function createRedeemer(store: Store, changes?: EventChanges): Redeemer {
   return store.dialect === 'sqlite'
     ? new SqliteRedeemer(store.db, undefined, changes)
-    : new PostgresRedeemer(store.db, changes);
+    : new PostgresGroupRedeemer(store.db, changes);
 }

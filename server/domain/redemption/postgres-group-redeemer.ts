@@ -1,0 +1,210 @@
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { canonicalId, nowIso } from '../common.js';
+import { COUNTER_SLOTS } from '../events/event-counters.js';
+import type { EventChanges } from '../live/changes.js';
+import { PostgresRedeemer } from './postgres-redeemer.js';
+import { redeemedTicket, TicketContexts } from './process-caches.js';
+import {
+  type DoorScanDecision,
+  type DoorScanInput,
+  type Redeemer,
+  type RedeemInput,
+  type RedeemResult,
+  replayCutoff,
+} from './redeemer.js';
+import { timeOrderedScanId } from './scan-ids.js';
+
+/**
+ * The public redemptions of a group in one statement, so one commit (one WAL flush) serves them
+ * all. The rule is the one PostgresRedeemer runs per scan, over arrays:
+ * $1 ticket ids (distinct, sorted: concurrent groups lock tickets in the same order), $2 their
+ * idempotency keys, $3 scan times, $4 replay cutoffs (the key's window), $5 the scans' ids in the
+ * log, $6 the counter slot of this group.
+ *
+ * - `won`: only a ticket still ok becomes redeemed;
+ * - `refused`: a ticket already redeemed counts one more duplicate, unless the scan carries the
+ *   winning key within its window (a replay, answered by the per-scan path);
+ * - the event's and the batch's counters go up by the group's winners, on one slot;
+ * - every won or refused scan is a row of the scan log.
+ * Both updates read the same snapshot, so a ticket is in at most one of them. A scan in neither
+ * (a code no ticket has, a replay, a ticket redeemed or undone by a transaction that committed
+ * while this one ran) is decided again by the per-scan path.
+ */
+const groupStatement = `with input as (
+    select * from unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[])
+      with ordinality as i(id, key, at, cutoff, scan_id, n)),
+  won as (
+    update tickets t set redeemed_at = i.at, redeem_key = i.key
+    from input i where t.id = i.id and t.redeemed_at is null
+    returning i.n, t.event_seq, t.batch_seq),
+  refused as (
+    update tickets t set duplicate_scans = t.duplicate_scans + 1
+    from input i
+    where t.id = i.id and t.redeemed_at is not null
+      and (i.key is null or t.redeem_key is null or t.redeem_key <> i.key or t.redeemed_at < i.cutoff)
+    returning i.n, t.event_seq, t.batch_seq, t.redeemed_at, t.duplicate_scans),
+  counted as (
+    update event_counters c set redeemed = c.redeemed + w.scans
+    from (select event_seq, count(*) as scans from won group by event_seq) w
+    where c.event_seq = w.event_seq and c.slot = $6),
+  batched as (
+    insert into batch_counters (batch_seq, slot, redeemed)
+    select batch_seq, $6, count(*) from won group by batch_seq
+    on conflict (batch_seq, slot) do update set redeemed = batch_counters.redeemed + excluded.redeemed),
+  logged as (
+    insert into scans (id, event_seq, ticket_id, outcome, at, redeemed_at, duplicate_scans)
+    select i.scan_id, d.event_seq, i.id, d.outcome, i.at, d.redeemed_at, d.duplicate_scans
+    from (
+      select n, event_seq, 'admitted' as outcome, null::varchar as redeemed_at, null::integer as duplicate_scans
+      from won
+      union all
+      select n, event_seq, 'already_redeemed', redeemed_at, duplicate_scans from refused
+    ) d join input i on i.n = d.n
+    order by i.scan_id)
+  select n, event_seq, batch_seq, null::varchar as redeemed_at, null::integer as duplicate_scans from won
+  union all
+  select n, event_seq, batch_seq, redeemed_at, duplicate_scans from refused`;
+
+/** What the group statement says of one scan: won (no redeemed_at) or refused. */
+interface GroupRow {
+  n: string | number;
+  event_seq: number;
+  batch_seq: number;
+  redeemed_at: string | null;
+  duplicate_scans: number | null;
+}
+
+interface Pending {
+  input: RedeemInput;
+  id: string;
+  resolve: (result: RedeemResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** How many groups may be in flight at once, and how big a group may grow. */
+export interface GroupOptions {
+  /** Groups in flight (each holds one pool connection while it runs). */
+  maxInFlight: number;
+  maxGroup: number;
+}
+
+/**
+ * Measured on 2 cores with 64 connections (npm run bench, docs/performance-history.md): 4 groups
+ * in flight keep PostgreSQL's WAL flushes overlapping without taking the pool from other requests.
+ */
+export const GROUP_DEFAULTS: GroupOptions = { maxInFlight: 4, maxGroup: 256 };
+
+/**
+ * PostgreSQL with group redemption: public scans that arrive while earlier groups run are
+ * redeemed together, one statement and one commit per group, with per-scan outcomes, counters
+ * and log rows as PostgresRedeemer gives them scan by scan. Exactly-once holds as there: the
+ * conditional update decides under the row lock. Door scans, codes no ticket has, replays and
+ * scans caught by a concurrent change are decided by PostgresRedeemer, one statement each.
+ */
+export class PostgresGroupRedeemer implements Redeemer {
+  private readonly single: PostgresRedeemer;
+  private readonly contexts = new TicketContexts();
+  private queue: Pending[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly changes?: EventChanges,
+    private readonly options: GroupOptions = GROUP_DEFAULTS,
+  ) {
+    this.single = new PostgresRedeemer(db, changes);
+  }
+
+  scanAtDoor(input: DoorScanInput): Promise<DoorScanDecision> {
+    return this.single.scanAtDoor(input);
+  }
+
+  redeem(input: RedeemInput): Promise<RedeemResult> {
+    return new Promise<RedeemResult>((resolve, reject) => {
+      this.queue.push({ input, id: canonicalId(input.ticketId), resolve, reject });
+      // The scans parsed in this turn of the event loop join one group.
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.pump();
+        });
+      }
+    });
+  }
+
+  /** Starts groups while fewer than maxInFlight run. */
+  private pump(): void {
+    while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
+      const group = this.takeGroup();
+      this.inFlight++;
+      void this.run(group).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  /** The next group: queued scans in order, one per ticket (a repeat waits for the next group). */
+  private takeGroup(): Pending[] {
+    const ids = new Set<string>();
+    const group: Pending[] = [];
+    const rest: Pending[] = [];
+    for (const item of this.queue) {
+      if (group.length < this.options.maxGroup && !ids.has(item.id)) {
+        ids.add(item.id);
+        group.push(item);
+      } else {
+        rest.push(item);
+      }
+    }
+    this.queue = rest;
+    return group.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  private async run(group: Pending[]): Promise<void> {
+    const at = group.map(() => nowIso());
+    let rows: GroupRow[];
+    try {
+      const keys = group.map((p) => p.input.idempotencyKey ?? null);
+      const query = CompiledQuery.raw(groupStatement, [
+        group.map((p) => p.id),
+        keys,
+        at,
+        keys.map((key, i) => (key === null ? null : replayCutoff(at[i] as string))),
+        group.map(() => timeOrderedScanId()),
+        Math.floor(Math.random() * COUNTER_SLOTS),
+      ]);
+      rows = (await this.db.executeQuery<GroupRow>(query)).rows;
+    } catch {
+      // Nothing of the group was committed (a deadlock with another group, a lost connection):
+      // decide each scan on its own, so one failure cannot fail its neighbours.
+      for (const item of group) this.single.redeem(item.input).then(item.resolve, item.reject);
+      return;
+    }
+    const decided = new Map<number, GroupRow>();
+    const touched = new Set<number>();
+    for (const row of rows) {
+      decided.set(Number(row.n) - 1, row);
+      touched.add(Number(row.event_seq));
+    }
+    if (this.changes) for (const eventSeq of touched) this.changes.touched(eventSeq);
+    for (const [i, item] of group.entries()) {
+      const row = decided.get(i);
+      if (!row) {
+        this.single.redeem(item.input).then(item.resolve, item.reject);
+        continue;
+      }
+      this.answer(item, row, at[i] as string).then(item.resolve, item.reject);
+    }
+  }
+
+  private async answer(item: Pending, row: GroupRow, at: string): Promise<RedeemResult> {
+    const context = await this.contexts.get(this.db, Number(row.event_seq), Number(row.batch_seq));
+    if (row.redeemed_at === null) return { outcome: 'redeemed', ticket: redeemedTicket(item.id, context, at) };
+    const ticket = redeemedTicket(item.id, context, row.redeemed_at);
+    return { outcome: 'duplicate', ticket, duplicateScans: Number(row.duplicate_scans) };
+  }
+}
