@@ -103,6 +103,24 @@ describe.skipIf(noChromium)('the organiser’s view of the door: live counters, 
     await context.close();
   });
 
+  it('the scan log pages with Load more, each scan once, newest first', async () => {
+    const { context, page, token, event, ids } = await organiser('Long Log Night', 56);
+    for (const id of ids.slice(0, 55)) await api(env.server.baseUrl, 'POST', `/api/tickets/${id}/redeem`, { token });
+    await page.goto(`/events/${event.id}?tab=log`);
+    const rows = page.getByTestId('scan-row');
+    await expect.poll(() => rows.count(), settle).toBe(50);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => rows.count(), settle).toBe(55);
+    await page.getByText('55 scans shown').waitFor();
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    const tickets = await page.getByTestId('scan-row').locator('a').allTextContents();
+    expect(new Set(tickets).size).toBe(55);
+    // Newest first: the last ticket redeemed heads the log, the first ends it.
+    expect(tickets[0]).toBe(ids[54]?.slice(0, 8));
+    expect(tickets[54]).toBe(ids[0]?.slice(0, 8));
+    await context.close();
+  });
+
   it('the door page’s counter follows admissions at other doors, live', async () => {
     const { context, token, event, ids } = await organiser('Live Door Counter', 4);
     const made = await api<{ url: string }>(env.server.baseUrl, 'POST', `/api/events/${event.id}/door-links`, {

@@ -25,12 +25,13 @@ const webRoot = fileURLToPath(new URL('../dist/web', import.meta.url));
 export const password = 'correct horse battery staple';
 
 /** The real server on a fresh SQLite file and a free port, serving the built web app. */
-export async function startServer(): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+export async function startServer(): Promise<{ baseUrl: string; databaseFile: string; close: () => Promise<void> }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'admit-e2e-'));
+  const databaseFile = path.join(dir, 'admit.db');
   const config = loadConfig(
     {},
     {
-      databaseUrl: `sqlite:${path.join(dir, 'admit.db')}`,
+      databaseUrl: `sqlite:${databaseFile}`,
       logLevel: 'silent',
       webRoot,
       host: '127.0.0.1',
@@ -45,6 +46,7 @@ export async function startServer(): Promise<{ baseUrl: string; close: () => Pro
   if (!address || typeof address === 'string') throw new Error('server has no TCP address');
   return {
     baseUrl: `http://127.0.0.1:${address.port}`,
+    databaseFile,
     close: async () => {
       await app.close();
       await fs.rm(dir, { recursive: true, force: true });

@@ -1,12 +1,13 @@
 // Takes desktop (1280×800) and phone (360×740) screenshots of every page, and of every state of the
 // door, into docs/screenshots/.
 // Starts the real server on a temporary database, seeds it through the API, and drives Chromium.
-// Run: npx tsx scripts/screenshots.ts   (CHROMIUM_PATH overrides /usr/bin/chromium)
+// Run: npx tsx scripts/screenshots.ts [organiser]   (CHROMIUM_PATH overrides /usr/bin/chromium)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { ffmpegPath, launchCameraBrowser, newPhoneContext, noFfmpeg, openDoorLink } from '../e2e/door-support.js';
 import {
@@ -84,7 +85,7 @@ async function main(browser: Browser, baseUrl: string) {
   const jazz = created[0] as { id: string };
   await page.goto(`/events/${jazz.id}`);
   await page.getByTestId('total-tickets').waitFor();
-  await page.getByRole('table', { name: 'Tickets' }).waitFor();
+  await page.getByRole('table', { name: 'Ticket batches' }).waitFor();
   await shoot(page, 'event');
   await shoot(page, 'event-full', true);
 
@@ -284,6 +285,149 @@ async function door(browser: Browser, baseUrl: string) {
   await context.close();
 }
 
+/**
+ * A bell curve of arrival times over the last two hours, oldest first: the i-th of n scans, spread by
+ * the normal distribution's quantiles (deterministic, so the screenshots change only when the page does).
+ */
+function eveningOfArrivals(n: number, now: number): number[] {
+  const quantile = (p: number) => {
+    // Acklam's rational approximation of the inverse normal CDF, central region is enough here.
+    const q = p - 0.5;
+    const r = q * q;
+    return (
+      ((((((-39.69683028665376 * r + 220.9460984245205) * r - 275.9285104469687) * r + 138.357751867269) * r -
+        30.66479806614716) *
+        r +
+        2.506628277459239) *
+        q) /
+      (((((-54.47609879822406 * r + 161.5858368580409) * r - 155.6989798598866) * r + 66.80131188771972) * r -
+        13.28068155288572) *
+        r +
+        1)
+    );
+  };
+  const peak = now - 70 * 60_000;
+  return Array.from({ length: n }, (_, i) => peak + quantile((i + 0.5) / n) * 18 * 60_000);
+}
+
+/**
+ * The organiser's view of the door: an evening of scans at two doors and the public link (admitted,
+ * refused for every reason, one undone), back-dated in the database over two hours so the chart has a
+ * shape; then the live event page, the arrivals chart and the scan log, with one scan arriving live.
+ */
+async function organiserView(browser: Browser, baseUrl: string, databaseFile: string) {
+  const { context, page } = await newContext(browser, baseUrl);
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto('/register');
+  await page.getByRole('textbox', { name: 'Username' }).fill('lee.organiser');
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByText('No events yet').waitFor();
+  const token = await sessionToken(context);
+  const jazz = await createEventViaApi(baseUrl, token, {
+    name: 'Harbour Jazz Night',
+    date: '2026-12-12',
+    initialTickets: 300,
+  });
+  const market = await createEventViaApi(baseUrl, token, { name: 'Winter Food Market', initialTickets: 3 });
+  await api(baseUrl, 'POST', `/api/events/${jazz.id}/tickets`, { token, body: { count: 60 } });
+  const ids = await ticketIdsViaApi(baseUrl, token, jazz.id);
+  const [otherEvent] = await ticketIdsViaApi(baseUrl, token, market.id);
+
+  const doors: string[] = [];
+  for (const [label, device] of [
+    ['North gate', 'North gate phone 1'],
+    ['Side entrance', 'Side entrance tablet'],
+  ] as const) {
+    const link = await api<{ url: string }>(baseUrl, 'POST', `/api/events/${jazz.id}/door-links`, {
+      token,
+      body: { label },
+    });
+    const secret = new URL(link.body.url, baseUrl).hash.slice(1);
+    const session = await api<{ token: string }>(baseUrl, 'POST', '/api/door/sessions', {
+      body: { secret, deviceName: device },
+    });
+    doors.push(session.body.token);
+  }
+  const scanAt = (door: number, code: string) =>
+    api(baseUrl, 'POST', '/api/door/scans', { token: doors[door], body: { code } });
+  const guests = ids.slice(0, 231);
+  for (const [i, id] of guests.entries()) {
+    if (i % 12 === 11) await api(baseUrl, 'POST', `/api/tickets/${id}/redeem`);
+    else await scanAt(i % 3 === 2 ? 1 : 0, id);
+    if (i % 17 === 5) await scanAt((i + 1) % 2, id); // shown twice
+    if (i % 53 === 7) await scanAt(0, `00000000-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`);
+    if (i % 71 === 3) await scanAt(1, 'https://example.com/not-a-ticket');
+    if (i % 97 === 9) await scanAt(0, otherEvent as string);
+  }
+  await api(baseUrl, 'POST', `/api/tickets/${guests[40]}/undo-redemption`, {
+    token,
+    body: { reason: 'Scanned the wrong guest’s ticket' },
+  });
+
+  // Back-date the evening: the scans (and the redemptions they made) spread over two hours.
+  const db = new Database(databaseFile);
+  try {
+    const event = db.prepare('select seq from events where id = ?').get(jazz.id) as { seq: number };
+    const rows = db
+      .prepare('select seq, outcome, ticket_id from scans where event_seq = ? order by seq')
+      .all(event.seq) as {
+      seq: number;
+      outcome: string;
+      ticket_id: string | null;
+    }[];
+    // The organiser's undo comes a few minutes after the admission it undoes, not at the end of the evening.
+    const scans = rows.filter((row) => row.outcome !== 'undone');
+    const times = eveningOfArrivals(scans.length, Date.now());
+    const timeOf = new Map(scans.map((row, i) => [row.seq, times[i] as number]));
+    const admittedAt = new Map(
+      scans.filter((row) => row.outcome === 'admitted').map((row) => [row.ticket_id, timeOf.get(row.seq) as number]),
+    );
+    for (const row of rows) {
+      if (row.outcome === 'undone') timeOf.set(row.seq, (admittedAt.get(row.ticket_id) ?? Date.now()) + 4 * 60_000);
+    }
+    const setScan = db.prepare(
+      'update scans set at = ?, redeemed_at = case when redeemed_at is null then null else ? end where seq = ?',
+    );
+    const setTicket = db.prepare('update tickets set redeemed_at = ? where id = ? and redeemed_at is not null');
+    db.transaction(() => {
+      rows.forEach((row) => {
+        const at = new Date(timeOf.get(row.seq) as number).toISOString();
+        setScan.run(at, at, row.seq);
+        if (row.outcome === 'admitted' && row.ticket_id) setTicket.run(at, row.ticket_id);
+      });
+    })();
+  } finally {
+    db.close();
+  }
+
+  await page.goto(`/events/${jazz.id}`);
+  await page.locator('[data-testid="live-indicator"][data-state="live"]').first().waitFor();
+  await page.getByTestId('arrivals-chart').locator('.recharts-bar-rectangle').first().waitFor();
+  await shoot(page, 'event-live');
+  for (const [label, viewport] of Object.entries(viewports)) {
+    await page.setViewportSize(viewport);
+    await page.waitForTimeout(350);
+    await page
+      .locator('section[aria-labelledby="arrivals-title"]')
+      .screenshot({ path: `${outDir}event-arrivals-${label}.png` });
+  }
+  await page.setViewportSize(viewports.desktop);
+  console.log('  event-arrivals');
+
+  await page.getByRole('tab', { name: 'Scan log' }).click();
+  await page.getByTestId('scan-row').first().waitFor();
+  await scanAt(0, ids[250] as string); // arrives live, marked at the top
+  await page.locator('[data-testid="scan-row"].scan-row-new').first().waitFor();
+  await shoot(page, 'event-scan-log');
+  await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+  await shoot(page, 'event-scan-log-dark');
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  await page.getByTestId('arrivals-chart').locator('.recharts-bar-rectangle').first().waitFor();
+  await shoot(page, 'event-live-dark');
+  await context.close();
+}
+
 if (noChromium) {
   console.error('No Chromium found; install it or set CHROMIUM_PATH.');
   process.exit(1);
@@ -296,8 +440,12 @@ const server = await startServer();
 const browser = await launchBrowser();
 try {
   console.log(`Shooting ${server.baseUrl} into docs/screenshots/`);
-  await main(browser, server.baseUrl);
-  await door(browser, server.baseUrl);
+  // `npx tsx scripts/screenshots.ts organiser` shoots only the organiser's view of the door.
+  if (process.argv[2] !== 'organiser') {
+    await main(browser, server.baseUrl);
+    await door(browser, server.baseUrl);
+  }
+  await organiserView(browser, server.baseUrl, server.databaseFile);
 } finally {
   await browser.close();
   await server.close();

@@ -121,8 +121,8 @@ export function ArrivalsCard({ eventId, counters, poll, bucket, onBucketChange }
               { name: 'Admitted', color: verdictColors.admit.background },
               { name: 'Refused', color: verdictColors.refuse.background },
             ]}
-            tickLine="y"
-            gridAxis="y"
+            tickLine="none"
+            gridAxis="x"
             xAxisProps={{ tickFormatter: (value: string) => value.split('–')[0] ?? value, minTickGap: 24 }}
             yAxisProps={{ allowDecimals: false, width: 36 }}
             maxBarWidth={28}
