@@ -6,7 +6,8 @@
  *   npm run bench -- --quick           smoke run with small sizes (under 2 minutes), writes to the temp folder
  *   ADMIT_BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test npm run bench
  *                                      adds the PostgreSQL door rush (WORKERS=1 and 2) in a fresh database
- * Options: --only rush,create,scale,door,page,watch,live  --no-pg  --out <file> (live: the cost of 500 live streams to the door)
+ * Options: --only rush,create,scale,door,page,watch,live,delete  --no-pg  --out <file> (live: the cost of 500 live streams to the door;
+ *          delete: removing a 1,000,000-ticket event while redeems go on)
  *
  * Every server is the compiled one (`npm start`'s dist/node) on a fresh database, and all load
  * goes to 127.0.0.1. Each part lives in its own module and returns what it measured; this file
@@ -16,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ensureServerBuild } from '../test/processes.js';
 import { measureAtScale } from './at-scale.js';
+import { deleteOnStores } from './delete-event.js';
 import { runCreation } from './creation.js';
 import { measureDoorPage } from './door-page.js';
 import { rushOnPostgres, rushOnSqlite } from './door-rush.js';
@@ -78,6 +80,11 @@ async function main() {
   if (options.only?.includes('live')) {
     await runPart(results.errors, 'live SQLite', () => liveOnSqlite(bench));
     if (pgUrl && !clock.late()) await runPart(results.errors, 'live PostgreSQL', () => liveOnPostgres(bench, pgUrl));
+  }
+  // Deleting a 1,000,000-ticket event while another event's redeems go on (issue 15): only with --only delete.
+  if (options.only?.includes('delete')) {
+    const tickets = quick ? 50_000 : 1_000_000;
+    await runPart(results.errors, 'delete', () => deleteOnStores(tickets, clock.late() ? undefined : pgUrl));
   }
   if (wants(options, 'page')) {
     const guests = options.sizes.doorPageGuests;
