@@ -103,6 +103,24 @@ describe.skipIf(noChromium)('the organiser’s view of the door: live counters, 
     await context.close();
   });
 
+  it('while the stream is down the page says so and polls, and goes live again when it is back', async () => {
+    const { context, page, token, event, ids } = await organiser('Flaky Proxy Night', 3);
+    // A proxy that refuses the stream: the page must not sit on stale figures.
+    await page.route('**/live', (route) => route.fulfill({ status: 502, body: 'Bad gateway' }));
+    await page.goto(`/events/${event.id}`);
+    const indicator = page.getByTestId('live-indicator');
+    await expect.poll(() => indicator.getAttribute('data-state'), settle).toBe('reconnecting');
+    expect(await indicator.textContent()).toContain('updating every 5 s');
+    await api(env.server.baseUrl, 'POST', `/api/tickets/${ids[0]}/redeem`, { token });
+    await expect.poll(() => page.getByTestId('redeemed-tickets').textContent(), { timeout: 8_000 }).toBe('1');
+
+    await page.unroute('**/live');
+    await expect.poll(() => indicator.getAttribute('data-state'), { timeout: 20_000 }).toBe('live');
+    await api(env.server.baseUrl, 'POST', `/api/tickets/${ids[1]}/redeem`, { token });
+    await expect.poll(() => page.getByTestId('redeemed-tickets').textContent(), { timeout: liveMs }).toBe('2');
+    await context.close();
+  });
+
   it('the scan log pages with Load more, each scan once, newest first', async () => {
     const { context, page, token, event, ids } = await organiser('Long Log Night', 56);
     for (const id of ids.slice(0, 55)) await api(env.server.baseUrl, 'POST', `/api/tickets/${id}/redeem`, { token });
