@@ -16,6 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureServerBuild } from '../test/processes.js';
+import { activityParts } from './activity.js';
 import { measureAtScale } from './at-scale.js';
 import { deleteOnStores } from './delete-event.js';
 import { runCreation } from './creation.js';
@@ -80,6 +81,12 @@ async function main() {
   if (options.only?.includes('live')) {
     await runPart(results.errors, 'live SQLite', () => liveOnSqlite(bench));
     if (pgUrl && !clock.late()) await runPart(results.errors, 'live PostgreSQL', () => liveOnPostgres(bench, pgUrl));
+  }
+  // The organiser's view of the door at 1,000,000 scans (issue 12): arrivals, a filtered page of
+  // the log, scans.csv, in process: only with --only activity.
+  if (options.only?.includes('activity')) {
+    const scans = quick ? 100_000 : 1_000_000;
+    await runPart(results.errors, 'activity', () => activityParts(bench, clock.late() ? undefined : pgUrl, scans));
   }
   // Deleting a 1,000,000-ticket event while another event's redeems go on (issue 15): only with --only delete.
   if (options.only?.includes('delete')) {

@@ -56,7 +56,10 @@ export async function scanRows(
     .leftJoin('door_links as d', 'd.seq', 's.door_link_seq')
     .select(['s.seq', 's.id', 's.at', 's.ticket_id', 's.outcome', 's.device', 'd.label'])
     .where('s.event_seq', '=', eventSeq);
-  if (filter.outcome !== undefined) query = query.where('s.outcome', '=', filter.outcome);
+  // Ordered by the index's own columns: otherwise both planners may walk the whole log backwards
+  // by seq (its primary key) and filter out other events' scans, at any depth of a cursor.
+  query = query.orderBy('s.event_seq', 'desc');
+  if (filter.outcome !== undefined) query = query.where('s.outcome', '=', filter.outcome).orderBy('s.outcome', 'desc');
   if (filter.before !== undefined) query = query.where('s.seq', '<', filter.before);
   return query.orderBy('s.seq', 'desc').limit(limit).execute();
 }
