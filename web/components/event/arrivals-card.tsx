@@ -1,8 +1,7 @@
-import { BarChart } from '@mantine/charts';
 import { Card, EmptyState, Group, Progress, SegmentedControl, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useInterval } from '@mantine/hooks';
 import { IconChartBar } from '@tabler/icons-react';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import type { ArrivalsBucket } from '../../../shared/event-activity.js';
 import type { EventStatus } from '../../../shared/schemas.js';
 import {
@@ -20,6 +19,8 @@ import { verdictColors } from '../../lib/door-verdicts.js';
 import { formatCount } from '../../lib/format.js';
 import { useArrivals } from '../../queries/event-activity.js';
 import { QueryError } from '../route-states.js';
+
+const ArrivalsBarChart = lazy(() => import('./arrivals-bar-chart.js'));
 
 interface Props {
   eventId: string;
@@ -112,26 +113,13 @@ export function ArrivalsCard({ eventId, counters, poll, bucket, onBucketChange }
         />
       ) : (
         <>
-          <BarChart
-            h={220}
-            data={data}
-            dataKey="range"
-            type="stacked"
-            series={[
-              { name: 'Admitted', color: verdictColors.admit.background },
-              { name: 'Refused', color: verdictColors.refuse.background },
-            ]}
-            tickLine="none"
-            gridAxis="x"
-            xAxisProps={{ tickFormatter: (value: string) => value.split('–')[0] ?? value, minTickGap: 24 }}
-            yAxisProps={{ allowDecimals: false, width: 36 }}
-            maxBarWidth={28}
-            accessibilityLayer={false}
-            role="img"
-            aria-label={`Scans per ${per}: ${formatCount(totals.admitted)} admitted and ${formatCount(totals.refused)} refused${peak ? `. ${describePeak(peak, shownBucket, now)}` : ''}.`}
-            data-testid="arrivals-chart"
-            style={{ opacity: arrivals.isPlaceholderData ? 0.6 : 1 }}
-          />
+          <Suspense fallback={<Skeleton h={220} aria-busy="true" aria-label="Loading the chart" />}>
+            <ArrivalsBarChart
+              data={data}
+              label={`Scans per ${per}: ${formatCount(totals.admitted)} admitted and ${formatCount(totals.refused)} refused${peak ? `. ${describePeak(peak, shownBucket, now)}` : ''}.`}
+              dimmed={arrivals.isPlaceholderData}
+            />
+          </Suspense>
           <Group gap="md" mt={6} justify="center" aria-hidden data-testid="arrivals-legend">
             {[
               { name: 'Admitted', color: verdictColors.admit.background },
