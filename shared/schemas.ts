@@ -247,7 +247,7 @@ export const CsvQuery = Type.Object(
       Type.String({
         maxLength: 500,
         description:
-          'Columns in this order, comma-separated, from ticket_id, status, created_at, redeemed_at, ticket_url (default: the first four)',
+          'Columns in this order, comma-separated, from ticket_id, status, created_at, redeemed_at, ticket_url, label (default: the first four)',
       }),
     ),
   },

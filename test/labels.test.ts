@@ -333,3 +333,28 @@ describe('the door finds a guest by label', () => {
     expectProblem(await look('guest', headers), 401, 'unauthorized');
   });
 });
+
+describe('the tickets CSV with columns=label', () => {
+  it('carries each ticket’s label when asked for, neutralised like every cell, and not by default', async () => {
+    const { headers } = await createUser(ctx.app);
+    const event = await createEvent(ctx.app, headers, { initialTickets: 3 });
+    const ids = (await ticketIds(ctx.app, headers, event.id)) as [string, string, string];
+    await setLabel(ids[0], headers, 'Martin, Zoë');
+    await setLabel(ids[1], headers, '=HYPERLINK("x")');
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/events/${event.id}/tickets.csv?status=all&columns=ticket_id,label`,
+      headers,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe(
+      `ticket_id,label\r\n${ids[0]},"Martin, Zoë"\r\n${ids[1]},"'=HYPERLINK(""x"")"\r\n${ids[2]},\r\n`,
+    );
+    const plain = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/events/${event.id}/tickets.csv?status=all`,
+      headers,
+    });
+    expect(plain.body.split('\r\n')[0]).toBe('ticket_id,status,created_at,redeemed_at');
+  });
+});

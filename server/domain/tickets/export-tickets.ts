@@ -28,6 +28,7 @@ const COLUMN_CELLS = {
   created_at: ({ row, times }: CellSource) => times.get(Number(row.batch_seq)) ?? '',
   redeemed_at: ({ row }: CellSource) => row.redeemed_at ?? '',
   ticket_url: ({ row, ticketUrl }: CellSource) => ticketUrl(row.id),
+  label: ({ row }: CellSource) => row.label ?? '',
 } satisfies Record<string, (source: CellSource) => string>;
 
 export type CsvColumn = keyof typeof COLUMN_CELLS;
