@@ -18,7 +18,7 @@ export async function addTickets(
   eventId: string,
   count: number,
   options: TicketWriteOptions = {},
-): Promise<{ batch: Batch; eventId: string }> {
+): Promise<{ batch: Batch; eventId: string; eventSeq: number }> {
   const event = await getOwnedEventRow(db, ownerId, eventId);
   const batch: Batch = { id: randomUUID(), count, createdAt: nowIso() };
   const limit = options.ticketsPerHour ?? 0;
@@ -47,5 +47,5 @@ export async function addTickets(
       .execute();
   };
   await writeTicketBatch(db, { count, start, reveal }, options);
-  return { batch, eventId: event.id };
+  return { batch, eventId: event.id, eventSeq: Number(event.seq) };
 }

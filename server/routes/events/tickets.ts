@@ -34,7 +34,9 @@ const eventTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ownerId = sessionOf(request).user.id;
       const { eventId: id } = request.params;
       const options = { ticketsPerHour: app.config.ticketsPerHour };
-      const { batch, eventId } = await addTickets(app.store.db, ownerId, id, request.body.count, options);
+      const { batch, eventId, eventSeq } = await addTickets(app.store.db, ownerId, id, request.body.count, options);
+      // The batch is visible now: news for the live streams (its counters, its batch list).
+      app.changes.touched(eventSeq);
       const downloadUrl = `/api/events/${eventId}/tickets.csv?status=all&batch=${batch.id}`;
       return reply.code(201).send({ batch, downloadUrl });
     },
