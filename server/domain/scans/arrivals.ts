@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Arrivals, ArrivalsBucket } from '../../../shared/event-activity.js';
-import type { Db, Store } from '../../db/database.js';
+import type { Store } from '../../db/database.js';
 import { getOwnedEventRow } from '../events/get-event.js';
 import { SettledScans } from './settled-scans.js';
 
@@ -21,25 +21,40 @@ interface MinuteCounts {
   refused: number;
 }
 
-interface TailRow {
-  /** The minute as `YYYY-MM-DDTHH:MM`. */
-  minute: string;
+/** A row of the one read: a rollup minute (`m`), a group of the tail (`t`), or the watermark (`w`). */
+interface ReadRow {
+  kind: 'm' | 't' | 'w';
+  /** `m`: the minute (minutes since 1970). */
+  minute: number | string | null;
+  /** `t`: the minute as `YYYY-MM-DDTHH:MM`. */
+  tail_minute: string | null;
   admitted: number | string | null;
   refused: number | string | null;
   rows: number | string;
-  top: number | string;
-  /** PostgreSQL: 1 for rows at or below the settled bound (foldable), 0 for rows above it. */
+  /** `t`: the group's highest seq; `w`: the watermark. */
+  top: number | string | null;
+  /** `t`: 1 for rows at or below the settled bound (foldable), 0 above it. */
   settled: number | string;
 }
 
 const refusedList = sql.join(REFUSED_OUTCOMES.map((o) => sql.lit(o)));
 
+/** The settled bound of a PostgreSQL database, one per process and database. */
+function settledScans(db: object): SettledScans {
+  let settled = settledByDb.get(db);
+  if (!settled) {
+    settled = new SettledScans();
+    settledByDb.set(db, settled);
+  }
+  return settled;
+}
+
 /**
  * Admitted and refused scans of an owned event per bucket, oldest first, empty buckets left out.
- * Answered from the per-minute rollup plus the log after its watermark (the tail), in one
- * snapshot: a scan counts as soon as it is committed. When the tail has grown, the settled part
- * of it is folded into the rollup, so an event with a million scans is read as a few hundred
- * minutes and a short tail, never grouped whole (see docs/architecture.md).
+ * Answered from the per-minute rollup plus the log after its watermark (the tail), read in one
+ * statement (one snapshot): a scan counts as soon as it is committed. When the tail has grown,
+ * its settled part is folded into the rollup, so an event with a million scans is read as a few
+ * hundred minutes and a short tail, never grouped whole (see docs/architecture.md).
  */
 export async function getArrivals(
   store: Store,
@@ -50,42 +65,23 @@ export async function getArrivals(
   const { db, dialect } = store;
   const event = await getOwnedEventRow(db, ownerId, eventId);
   const eventSeq = Number(event.seq);
-  let bound: number | null = null;
-  if (dialect === 'postgres') {
-    let settled = settledByDb.get(db);
-    if (!settled) {
-      settled = new SettledScans();
-      settledByDb.set(db, settled);
-    }
-    bound = await settled.bound(db);
-  }
-  const read = async (trx: Db) => {
-    const rollup = await trx
-      .selectFrom('scan_rollups')
-      .select('folded_seq')
-      .where('event_seq', '=', eventSeq)
-      .executeTakeFirst();
-    const folded = Number(rollup?.folded_seq ?? 0);
-    const minutes = await trx
-      .selectFrom('scan_minutes')
-      .select(['minute', 'admitted', 'refused'])
-      .where('event_seq', '=', eventSeq)
-      .orderBy('minute')
-      .execute();
-    const settledFlag = bound === null ? sql`1` : sql`case when seq <= ${bound} then 1 else 0 end`;
-    const { rows: tail } = await sql<TailRow>`
-      select substr(at, 1, 16) as minute,
-        sum(case when outcome = 'admitted' then 1 else 0 end) as admitted,
-        sum(case when outcome in (${refusedList}) then 1 else 0 end) as refused,
-        count(*) as rows, max(seq) as top, ${settledFlag} as settled
-      from scans where event_seq = ${eventSeq} and seq > ${folded}
-      group by 1, 6`.execute(trx);
-    return { folded, minutes, tail };
-  };
-  const snapshot =
-    dialect === 'postgres'
-      ? await db.transaction().setIsolationLevel('repeatable read').execute(read)
-      : await db.transaction().execute(read);
+  // SQLite commits seqs in order: all the tail is settled. PostgreSQL: up to the bound this
+  // process last found settled (it only grows), refreshed below when a fold is due.
+  const settled = dialect === 'postgres' ? settledScans(db) : null;
+  const bound = settled?.current ?? null;
+  const settledFlag = bound === null ? sql`1` : sql`case when seq <= ${bound} then 1 else 0 end`;
+  const folded = sql`coalesce((select folded_seq from scan_rollups where event_seq = ${eventSeq}), 0)`;
+  const { rows } = await sql<ReadRow>`
+    select 'm' as kind, minute, cast(null as text) as tail_minute, admitted, refused, 0 as rows,
+      cast(null as bigint) as top, 0 as settled
+    from scan_minutes where event_seq = ${eventSeq}
+    union all
+    select 't', null, substr(at, 1, 16), sum(case when outcome = 'admitted' then 1 else 0 end),
+      sum(case when outcome in (${refusedList}) then 1 else 0 end), count(*), max(seq), ${settledFlag}
+    from scans where event_seq = ${eventSeq} and seq > ${folded}
+    group by 3, 8
+    union all
+    select 'w', null, null, 0, 0, 0, ${folded}, 0`.execute(db);
 
   const counts = new Map<number, MinuteCounts>();
   const add = (minute: number, admitted: number, refused: number) => {
@@ -94,25 +90,35 @@ export async function getArrivals(
     at.refused += refused;
     counts.set(minute, at);
   };
-  for (const m of snapshot.minutes) add(Number(m.minute), Number(m.admitted), Number(m.refused));
-  const foldable: MinuteCounts[] = [];
+  let watermark = 0;
+  let tailRows = 0;
   let foldRows = 0;
-  let foldTop = snapshot.folded;
-  for (const t of snapshot.tail) {
-    const minute = Date.parse(`${t.minute}:00.000Z`) / 60_000;
-    const admitted = Number(t.admitted ?? 0);
-    const refused = Number(t.refused ?? 0);
+  let foldTop = 0;
+  const foldable: MinuteCounts[] = [];
+  for (const r of rows) {
+    if (r.kind === 'w') {
+      watermark = Number(r.top ?? 0);
+      continue;
+    }
+    const minute = r.kind === 'm' ? Number(r.minute) : Date.parse(`${r.tail_minute}:00.000Z`) / 60_000;
+    const admitted = Number(r.admitted ?? 0);
+    const refused = Number(r.refused ?? 0);
     add(minute, admitted, refused);
-    if (Number(t.settled) === 1) {
+    if (r.kind !== 't') continue;
+    tailRows += Number(r.rows);
+    if (Number(r.settled) === 1) {
       foldable.push({ minute, admitted, refused });
-      foldRows += Number(t.rows);
-      foldTop = Math.max(foldTop, Number(t.top));
+      foldRows += Number(r.rows);
+      foldTop = Math.max(foldTop, Number(r.top));
     }
   }
   if (foldRows >= FOLD_MIN_ROWS) {
     // On PostgreSQL every row up to the bound is settled: the watermark may move up to it.
-    await foldTail(db, eventSeq, snapshot.folded, bound ?? foldTop, foldable);
+    await foldTail(db, eventSeq, watermark, bound ?? foldTop, foldable);
   }
+  // A long tail that could not be folded yet: find out how far the log has settled since, for
+  // the next answers (two short reads; see SettledScans).
+  if (settled && tailRows - foldRows >= FOLD_MIN_ROWS) await settled.bound(db);
 
   const size = BUCKET_MINUTES[bucket];
   const buckets = new Map<number, MinuteCounts>();

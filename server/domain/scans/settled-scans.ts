@@ -25,7 +25,12 @@ export class SettledScans {
   #settled = 0;
   #candidate: Candidate | null = null;
 
-  /** The highest seq known settled now (0: none yet). */
+  /** The highest seq this process last found settled, without asking (0: none yet). */
+  get current(): number {
+    return this.#settled;
+  }
+
+  /** Finds out how far the log has settled now: the highest seq known settled (0: none yet). */
   async bound(db: Db): Promise<number> {
     const last = Number(
       (
