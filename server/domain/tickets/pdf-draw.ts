@@ -208,7 +208,7 @@ export function drawTicket(doc: Doc, layout: PageLayout, tile: Tile, face: Ticke
   const symbol = qrSymbol(ticket.url);
   const qrX = inner.x + (inner.w - side) / 2;
   const qrY = y + (room - side) / 2;
-  doc.addContent(`q 0 0 0 rg\n${qrPath(symbol, qrX, qrY, side)}f\nQ`);
+  doc.addContent(qrPath(symbol, qrX, qrY, side));
 
   let fy = bottom - footer + m.labelSize;
   doc.fillColor(MUTED);

@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { inflateSync } from 'node:zlib';
 import * as fontkit from 'fontkit';
 
 /**
  * The fonts printed tickets use: Noto families packaged by Fontsource (SIL Open Font License
  * 1.1). Fontsource ships each font cut into subsets by Unicode range (as Google Fonts serves
- * them); a subset is parsed the first time a character needs it and kept for the process.
+ * them); a subset is parsed the first time a character needs it and kept for the process. The
+ * WOFF 1 files are read, not WOFF 2: fontkit parses WOFF 2 but cannot subset its transformed
+ * glyph table, and a PDF embeds only the glyphs it uses.
  */
 export type Weight = 400 | 700;
 export type FamilyName = 'sans' | 'mono' | 'hebrew' | 'arabic' | 'cjk' | 'emoji';
@@ -59,8 +62,52 @@ function subsetsOf(family: FamilyName, weight: Weight): Subset[] {
   return subsets;
 }
 
+/**
+ * The plain TrueType/OpenType font inside a WOFF 1 file: every table inflated once. fontkit
+ * reads WOFF itself, but inflates a table again on every read, and subsetting reads the glyph
+ * table once per glyph a document uses.
+ */
+export function woffToSfnt(woff: Buffer): Buffer {
+  if (woff.readUInt32BE(0) !== 0x774f4646) return woff; // not 'wOFF': already a plain font
+  const flavor = woff.readUInt32BE(4);
+  const numTables = woff.readUInt16BE(12);
+  const tables: { tag: number; checksum: number; data: Buffer }[] = [];
+  for (let i = 0; i < numTables; i++) {
+    const entry = 44 + i * 20;
+    const offset = woff.readUInt32BE(entry + 4);
+    const compLength = woff.readUInt32BE(entry + 8);
+    const origLength = woff.readUInt32BE(entry + 12);
+    const raw = woff.subarray(offset, offset + compLength);
+    tables.push({
+      tag: woff.readUInt32BE(entry),
+      checksum: woff.readUInt32BE(entry + 16),
+      data: compLength < origLength ? inflateSync(raw) : raw,
+    });
+  }
+  const headerSize = 12 + 16 * numTables;
+  const padded = (n: number) => (n + 3) & ~3;
+  const out = Buffer.alloc(headerSize + tables.reduce((sum, t) => sum + padded(t.data.length), 0));
+  const searchRange = 2 ** Math.floor(Math.log2(numTables)) * 16;
+  out.writeUInt32BE(flavor, 0);
+  out.writeUInt16BE(numTables, 4);
+  out.writeUInt16BE(searchRange, 6);
+  out.writeUInt16BE(Math.floor(Math.log2(numTables)), 8);
+  out.writeUInt16BE(numTables * 16 - searchRange, 10);
+  let offset = headerSize;
+  for (const [i, table] of tables.entries()) {
+    const record = 12 + i * 16;
+    out.writeUInt32BE(table.tag, record);
+    out.writeUInt32BE(table.checksum, record + 4);
+    out.writeUInt32BE(offset, record + 8);
+    out.writeUInt32BE(table.data.length, record + 12);
+    table.data.copy(out, offset);
+    offset += padded(table.data.length);
+  }
+  return out;
+}
+
 function load(subset: Subset): fontkit.Font {
-  subset.font ??= fontkit.create(fs.readFileSync(subset.file)) as fontkit.Font;
+  subset.font ??= fontkit.create(woffToSfnt(fs.readFileSync(subset.file))) as fontkit.Font;
   return subset.font;
 }
 

@@ -51,13 +51,14 @@ export function qrSymbol(text: string): QrSymbol {
   return { modules: size + 2 * QUIET_ZONE, rects };
 }
 
-/** PDF content drawing a symbol's dark modules at (x, y), `side` points wide with its quiet zone. */
+/**
+ * PDF content filling a symbol's dark modules in black at (x, y), `side` points wide with its
+ * quiet zone: the rectangles are written in whole modules under a scaling matrix, which keeps
+ * the page content small (a ticket's code is a few hundred rectangles).
+ */
 export function qrPath(symbol: QrSymbol, x: number, y: number, side: number): string {
-  const unit = side / symbol.modules;
-  const n = (v: number) => Math.round(v * 100) / 100;
-  let out = '';
-  for (const [mx, my, w, h] of symbol.rects) {
-    out += `${n(x + mx * unit)} ${n(y + my * unit)} ${n(w * unit)} ${n(h * unit)} re\n`;
-  }
-  return out;
+  const unit = (side / symbol.modules).toFixed(4);
+  let out = `q 0 g ${unit} 0 0 ${unit} ${x.toFixed(2)} ${y.toFixed(2)} cm\n`;
+  for (const [mx, my, w, h] of symbol.rects) out += `${mx} ${my} ${w} ${h} re\n`;
+  return `${out}f Q\n`;
 }

@@ -59,7 +59,8 @@ const IGNORABLE = /^(?:[\u{FE00}-\u{FE0F}\u{E0100}-\u{E01EF}\u{E0020}-\u{E007F}]
 const SKIN_TONE = /[\u{1F3FB}-\u{1F3FF}]/gu;
 const REGIONAL = /^[\u{1F1E6}-\u{1F1FF}]$/u;
 /** Japanese characters a line may not start with (kinsoku): the long vowel mark, small kana, iteration marks. */
-const NO_BREAK_BEFORE = /^[\u30FC\u309B\u309C\u3041\u3043\u3045\u3047\u3049\u3063\u3083\u3085\u3087\u308E\u30A1\u30A3\u30A5\u30A7\u30A9\u30C3\u30E3\u30E5\u30E7\u30EE\u30F5\u30F6\u3005\u309D\u309E\u30FD\u30FE]/u;
+const NO_BREAK_BEFORE =
+  /^[\u30FC\u309B\u309C\u3041\u3043\u3045\u3047\u3049\u3063\u3083\u3085\u3087\u308E\u30A1\u30A3\u30A5\u30A7\u30A9\u30C3\u30E3\u30E5\u30E7\u30EE\u30F5\u30F6\u3005\u309D\u309E\u30FD\u30FE]/u;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}]/u;
 const NEUTRAL = /^[\p{Z}\p{P}\p{N}\p{S}]/u;
 const RTL_SCRIPT = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;

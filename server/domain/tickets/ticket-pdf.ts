@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import PDFDocument from 'pdfkit';
 import type { PdfLayout } from '../../../shared/schemas.js';
 import type { Db } from '../../db/database.js';
@@ -13,6 +14,26 @@ function written(doc: Doc): Buffer | null {
   const parts: Buffer[] = [];
   for (let chunk: Buffer | null = doc.read(); chunk !== null; chunk = doc.read()) parts.push(chunk);
   return parts.length > 0 ? Buffer.concat(parts) : null;
+}
+
+/**
+ * pdfkit keeps every page's dictionary, with its resources and contents, in the page tree until
+ * the end, though only each one's reference number is still to be written: swap the written
+ * pages for bare references, so memory does not grow with the page count.
+ */
+function forgetWrittenPages(doc: Doc): void {
+  const root = (doc as unknown as { _root?: { data?: { Pages?: { data?: { Kids?: unknown[] } } } } })._root;
+  const kids = root?.data?.Pages?.data?.Kids;
+  if (!kids) return;
+  // The last page is still being drawn; every one before it has been written.
+  for (let i = kids.length - 2; i >= 0; i--) {
+    const page = kids[i] as { id: number; gen: number; data?: unknown };
+    if (page.data === undefined) break; // already bare, and so is everything before it
+    const bare = Object.create(Object.getPrototypeOf(page)) as { id: number; gen: number };
+    bare.id = page.id;
+    bare.gen = page.gen;
+    kids[i] = bare;
+  }
 }
 
 /**
@@ -41,20 +62,28 @@ export async function exportTicketsPdf(
       info: { Title: `${event.name} — tickets`, Creator: 'Admit', Producer: 'Admit' },
       displayTitle: true,
       lang: 'en',
+      // pdfkit keeps every word it lays out for reuse: every ticket id is a new word, so the
+      // cache would grow with the document.
+      fontLayoutCache: false,
     });
     const face = ticketFace(layout, event);
     const perPage = layout.tiles.length;
     let printed = 0;
     const header = written(doc);
     if (header) yield header;
+    await setImmediate();
     for await (const { rows } of selectedTicketPages(db, selection, 600)) {
       for (const row of rows) {
         const slot = printed % perPage;
         if (slot === 0) {
           doc.addPage();
-          // Starting a page finishes the one before: hand its bytes over before drawing more.
+          // Starting a page finishes the one before: hand its bytes over before drawing more,
+          // and let the event loop send them (the database answers may all be ready at once,
+          // and a chain of resolved promises would draw the whole document before any I/O).
           const page = written(doc);
           if (page) yield page;
+          forgetWrittenPages(doc);
+          await setImmediate();
           drawCutMarks(doc, layout);
         }
         const url = ticketUrl(row.id);
