@@ -7,7 +7,8 @@
  *   ADMIT_BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test npm run bench
  *                                      adds the PostgreSQL door rush (WORKERS=1 and 2) in a fresh database
  * Options: --only rush,create,scale,door,page,watch,live,delete  --no-pg  --out <file> (live: the cost of 500 live streams to the door;
- *          delete: removing a 1,000,000-ticket event while redeems go on)
+ *          delete: removing a 1,000,000-ticket event while redeems go on;
+ *          pdf: printable tickets against the CSV at 10,000 and 100,000)
  *
  * Every server is the compiled one (`npm start`'s dist/node) on a fresh database, and all load
  * goes to 127.0.0.1. Each part lives in its own module and returns what it measured; this file
@@ -26,6 +27,7 @@ import { doorScansOnPostgres, doorScansOnSqlite } from './door-scans.js';
 import { f, type Proc } from './lib.js';
 import { liveOnPostgres, liveOnSqlite } from './live.js';
 import { type Bench, parseOptions, startClock, wants } from './options.js';
+import { measurePdf, pdfTable } from './pdf.js';
 import { buildRows, formatTextTable, listNotes } from './report.js';
 import { describeMachine, renderMarkdown } from './report-markdown.js';
 import type { Results } from './results.js';
@@ -92,6 +94,11 @@ async function main() {
   if (options.only?.includes('delete')) {
     const tickets = quick ? 50_000 : 1_000_000;
     await runPart(results.errors, 'delete', () => deleteOnStores(tickets, clock.late() ? undefined : pgUrl));
+  }
+  // Printable PDF tickets beside the CSV of the same tickets, 10,000 and 100,000 (issue 13): only with --only pdf.
+  if (options.only?.includes('pdf')) {
+    const rows = await runPart(results.errors, 'pdf', () => measurePdf(quick));
+    if (rows) console.log(`\n${pdfTable(rows)}\n`);
   }
   if (wants(options, 'page')) {
     const guests = options.sizes.doorPageGuests;

@@ -165,19 +165,13 @@ export function drawTicket(doc: Doc, layout: PageLayout, tile: Tile, face: Ticke
   const card = { x: tile.x + m.inset, y: tile.y + m.inset, w: tile.width - 2 * m.inset, h: tile.height - 2 * m.inset };
   const inner = { x: card.x + m.padding, w: card.w - 2 * m.padding };
 
-  if (layout.style === 'tile') {
-    doc.save().lineWidth(0.6).strokeColor(RULE).roundedRect(card.x, card.y, card.w, card.h, 8).stroke();
-    doc
-      .rect(card.x + 8, card.y, card.w - 16, 2.2)
-      .fill(ACCENT)
-      .restore();
-  } else {
-    doc.save().lineWidth(0.8).strokeColor(RULE).roundedRect(card.x, card.y, card.w, card.h, 14).stroke();
-    doc
-      .rect(card.x + 14, card.y, card.w - 28, 4)
-      .fill(ACCENT)
-      .restore();
-  }
+  // The card: a rounded outline (cutting a hair off the grid lines still leaves a whole ticket)
+  // with a coloured band along its top.
+  const radius = layout.style === 'tile' ? 8 : 14;
+  doc.save().roundedRect(card.x, card.y, card.w, card.h, radius).clip();
+  doc.rect(card.x, card.y, card.w, layout.style === 'tile' ? 5 : 8).fill(ACCENT).restore();
+  doc.save().lineWidth(layout.style === 'tile' ? 0.6 : 0.8).strokeColor(RULE);
+  doc.roundedRect(card.x, card.y, card.w, card.h, radius).stroke().restore();
 
   // Header: a small label, the name (fitted once per document), the date.
   let y = card.y + m.padding;
