@@ -12,7 +12,7 @@ import * as fontkit from 'fontkit';
  * glyph table, and a PDF embeds only the glyphs it uses.
  */
 export type Weight = 400 | 700;
-export type FamilyName = 'sans' | 'mono' | 'hebrew' | 'arabic' | 'cjk' | 'emoji';
+export type FamilyName = 'sans' | 'mono' | 'hebrew' | 'arabic' | 'thai' | 'cjk' | 'korean' | 'emoji';
 
 /** The npm package and file prefix of each family. */
 const PACKAGES: Record<FamilyName, string> = {
@@ -20,12 +20,14 @@ const PACKAGES: Record<FamilyName, string> = {
   mono: 'noto-sans-mono',
   hebrew: 'noto-sans-hebrew',
   arabic: 'noto-sans-arabic',
+  thai: 'noto-sans-thai',
   cjk: 'noto-sans-sc',
+  korean: 'noto-sans-kr',
   emoji: 'noto-emoji',
 };
 
 /** The order in which families are asked for a character a name contains. */
-export const NAME_FAMILIES: readonly FamilyName[] = ['sans', 'hebrew', 'arabic', 'cjk', 'emoji'];
+export const NAME_FAMILIES: readonly FamilyName[] = ['sans', 'hebrew', 'arabic', 'thai', 'cjk', 'korean', 'emoji'];
 
 interface Subset {
   ranges: [number, number][];
