@@ -17,7 +17,7 @@ export function DeleteEventButton({ event }: { event: Event }) {
       <Button
         variant="default"
         color="red"
-        c="red.8"
+        c="var(--mantine-color-error)"
         leftSection={<IconTrash size={16} aria-hidden />}
         onClick={() => setOpen(true)}
       >
