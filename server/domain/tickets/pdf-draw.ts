@@ -167,10 +167,10 @@ export function drawTicket(doc: Doc, layout: PageLayout, tile: Tile, face: Ticke
 
   // The card: a rounded outline (cutting a hair off the grid lines still leaves a whole ticket)
   // with a coloured band along its top.
-  const radius = layout.style === 'tile' ? 8 : 14;
+  const [radius, band, rule] = layout.style === 'tile' ? [8, 5, 0.6] : [14, 8, 0.8];
   doc.save().roundedRect(card.x, card.y, card.w, card.h, radius).clip();
-  doc.rect(card.x, card.y, card.w, layout.style === 'tile' ? 5 : 8).fill(ACCENT).restore();
-  doc.save().lineWidth(layout.style === 'tile' ? 0.6 : 0.8).strokeColor(RULE);
+  doc.rect(card.x, card.y, card.w, band).fill(ACCENT).restore();
+  doc.save().lineWidth(rule).strokeColor(RULE);
   doc.roundedRect(card.x, card.y, card.w, card.h, radius).stroke().restore();
 
   // Header: a small label, the name (fitted once per document), the date.
