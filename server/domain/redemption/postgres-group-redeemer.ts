@@ -106,6 +106,8 @@ export class PostgresGroupRedeemer implements Redeemer {
   private readonly single: PostgresRedeemer;
   private readonly contexts = new TicketContexts();
   private queue: Pending[] = [];
+  /** Tickets of the groups in flight: a later scan of one waits for its group, as if it came after. */
+  private readonly busy = new Set<string>();
   private inFlight = 0;
   private scheduled = false;
 
@@ -139,22 +141,27 @@ export class PostgresGroupRedeemer implements Redeemer {
   private pump(): void {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
       const group = this.takeGroup();
+      if (group.length === 0) return; // every queued scan waits for a group in flight
       this.inFlight++;
       void this.run(group).finally(() => {
+        for (const item of group) this.busy.delete(item.id);
         this.inFlight--;
         this.pump();
       });
     }
   }
 
-  /** The next group: queued scans in order, one per ticket (a repeat waits for the next group). */
+  /**
+   * The next group: queued scans in order, one per ticket; a scan of a ticket already in this
+   * group or in one in flight waits for a later group, so scans of a ticket are decided in the
+   * order they came.
+   */
   private takeGroup(): Pending[] {
-    const ids = new Set<string>();
     const group: Pending[] = [];
     const rest: Pending[] = [];
     for (const item of this.queue) {
-      if (group.length < this.options.maxGroup && !ids.has(item.id)) {
-        ids.add(item.id);
+      if (group.length < this.options.maxGroup && !this.busy.has(item.id)) {
+        this.busy.add(item.id);
         group.push(item);
       } else {
         rest.push(item);
@@ -181,7 +188,7 @@ export class PostgresGroupRedeemer implements Redeemer {
     } catch {
       // Nothing of the group was committed (a deadlock with another group, a lost connection):
       // decide each scan on its own, so one failure cannot fail its neighbours.
-      for (const item of group) this.single.redeem(item.input).then(item.resolve, item.reject);
+      await Promise.all(group.map((item) => this.single.redeem(item.input).then(item.resolve, item.reject)));
       return;
     }
     const decided = new Map<number, GroupRow>();
@@ -191,14 +198,14 @@ export class PostgresGroupRedeemer implements Redeemer {
       touched.add(Number(row.event_seq));
     }
     if (this.changes) for (const eventSeq of touched) this.changes.touched(eventSeq);
-    for (const [i, item] of group.entries()) {
-      const row = decided.get(i);
-      if (!row) {
-        this.single.redeem(item.input).then(item.resolve, item.reject);
-        continue;
-      }
-      this.answer(item, row, at[i] as string).then(item.resolve, item.reject);
-    }
+    // The group's tickets stay busy until every scan of it is answered (the rest one by one).
+    await Promise.all(
+      group.map((item, i) => {
+        const row = decided.get(i);
+        const result = row ? this.answer(item, row, at[i] as string) : this.single.redeem(item.input);
+        return result.then(item.resolve, item.reject);
+      }),
+    );
   }
 
   private async answer(item: Pending, row: GroupRow, at: string): Promise<RedeemResult> {
