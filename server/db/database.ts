@@ -14,6 +14,12 @@ export type Db = Kysely<Database> | Transaction<Database>;
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
+  /**
+   * SQLite: the better-sqlite3 connection behind `db`, for a hot path that runs prepared
+   * statements synchronously (the redeemer). Use it only while holding the connection through
+   * `db.connection()`, so that no Kysely transaction is open on it.
+   */
+  sqlite?: SqliteDatabase.Database;
   close(): Promise<void>;
 }
 
@@ -84,6 +90,7 @@ function openSqlite(file: string, options: StoreOptions): Store {
   return {
     db,
     dialect: 'sqlite',
+    sqlite,
     async close() {
       await db.destroy();
     },

@@ -11,6 +11,6 @@ import { SqliteRedeemer } from './sqlite-redeemer.js';
  */
 export function createRedeemer(store: Store, changes?: EventChanges): Redeemer {
   return store.dialect === 'sqlite'
-    ? new SqliteRedeemer(store.db, undefined, changes)
+    ? new SqliteRedeemer(store.db, undefined, changes, store.sqlite)
     : new PostgresGroupRedeemer(store.db, changes);
 }

@@ -1,3 +1,4 @@
+import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
 import { precompile } from '../../db/precompile.js';
 import type { Database } from '../../db/schema.js';
@@ -19,6 +20,7 @@ import {
 import type { RefusedRow, WonRow } from './rows.js';
 import { timeOrderedScanId } from './scan-ids.js';
 import { SqliteDoorScans } from './sqlite-door-scans.js';
+import { SqliteSyncRedemptions } from './sqlite-sync-redemptions.js';
 
 /**
  * Decides one scan inside a group's transaction, adding to `touched` the event whose log or
@@ -29,6 +31,8 @@ export type Decide<T> = (trx: Transaction<Database>, touched: Set<number>) => Pr
 /** A scan waiting for the next group: how to decide it inside a transaction, and whom to answer. */
 interface Pending {
   decide: Decide<unknown>;
+  /** A public scan, which the synchronous path can decide. */
+  input?: RedeemInput;
   resolve: (result: never) => void;
   reject: (error: unknown) => void;
 }
@@ -130,6 +134,8 @@ export class SqliteRedeemer implements Redeemer {
   private readonly known = new KnownRedeemed();
   private readonly contexts = new TicketContexts();
   private readonly door: SqliteDoorScans;
+  /** Public scans through prepared better-sqlite3 statements, when the connection is given. */
+  private readonly sync?: SqliteSyncRedemptions;
   private queue: Pending[] = [];
   private running = false;
 
@@ -137,13 +143,15 @@ export class SqliteRedeemer implements Redeemer {
     private readonly db: Kysely<Database>,
     private readonly maxBatch = 256,
     private readonly changes?: EventChanges,
+    raw?: SqliteDatabase.Database,
   ) {
     this.sql = compileStatements(db);
     this.door = new SqliteDoorScans(db, this.known, this.contexts, new DoorLabels());
+    if (raw) this.sync = new SqliteSyncRedemptions(raw, this.known);
   }
 
   redeem(input: RedeemInput): Promise<RedeemResult> {
-    return this.submit((trx, touched) => this.decide(trx, touched, input));
+    return this.submit((trx, touched) => this.decide(trx, touched, input), input);
   }
 
   scanAtDoor(input: DoorScanInput): Promise<DoorScanDecision> {
@@ -151,9 +159,9 @@ export class SqliteRedeemer implements Redeemer {
   }
 
   /** Queues a scan for the next group transaction; resolves once that transaction has committed. */
-  private submit<T>(decide: Decide<T>): Promise<T> {
+  private submit<T>(decide: Decide<T>, input?: RedeemInput): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ decide, resolve: resolve as (result: never) => void, reject });
+      this.queue.push({ decide, input, resolve: resolve as (result: never) => void, reject });
       if (!this.running) {
         this.running = true;
         setImmediate(() => void this.drain());
@@ -163,7 +171,11 @@ export class SqliteRedeemer implements Redeemer {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const group = this.queue.splice(0, this.maxBatch);
+      let group = this.queue.splice(0, this.maxBatch);
+      // Public scans first, in one synchronous transaction; what it leaves (door scans, codes no
+      // ticket has, replays) goes on in a Kysely transaction.
+      if (this.sync) group = await this.decideSync(this.sync, group);
+      if (group.length === 0) continue;
       try {
         const touched = new Set<number>();
         const results = await this.db.transaction().execute(async (trx) => {
@@ -189,6 +201,32 @@ export class SqliteRedeemer implements Redeemer {
       }
     }
     this.running = false;
+  }
+
+  /**
+   * Decides the group's public scans in one synchronous transaction, holding the connection so no
+   * Kysely transaction is open on it; answers them once it has committed. Returns the scans left
+   * undecided (all of the group's when the transaction failed: nothing of it was committed).
+   */
+  private async decideSync(sync: SqliteSyncRedemptions, group: Pending[]): Promise<Pending[]> {
+    const scans = group.filter((item) => item.input);
+    if (scans.length === 0) return group;
+    let decided: ReturnType<SqliteSyncRedemptions['decide']>;
+    try {
+      decided = await this.db
+        .connection()
+        .execute(async () => sync.decide(scans.map((item) => item.input as RedeemInput)));
+    } catch {
+      return group;
+    }
+    this.tell(decided.touched);
+    const left = group.filter((item) => !item.input);
+    for (const [i, item] of scans.entries()) {
+      const result = decided.results[i];
+      if (result) item.resolve(result as never);
+      else left.push(item);
+    }
+    return left;
   }
 
   /** After a commit: each event it changed, once. */
