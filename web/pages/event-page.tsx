@@ -109,15 +109,18 @@ export function EventPage() {
           >
             Check a ticket
           </ButtonLink>
+          {/* On a phone the page is live (and polls when it is not) and the menu downloads: fewer buttons above the figures. */}
           <Button
             variant="default"
             leftSection={<IconRefresh size={16} aria-hidden />}
             onClick={refresh}
             loading={refreshing}
+            visibleFrom="xs"
           >
             Refresh
           </Button>
           <Button
+            visibleFrom="xs"
             leftSection={<IconDownload size={16} aria-hidden />}
             onClick={downloadUnredeemed}
             loading={pending === unredeemedUrl}

@@ -1,4 +1,4 @@
-import { Button, Menu, Text, VisuallyHidden } from '@mantine/core';
+import { Box, Button, Menu, Text, VisuallyHidden } from '@mantine/core';
 import { IconCheck, IconChevronDown, IconFileSpreadsheet, IconFileTypePdf } from '@tabler/icons-react';
 import { ticketsCsvUrl, ticketsPdfUrl } from '../../api/events.js';
 import { pdfLayoutChoices } from '../../lib/pdf-layout.js';
@@ -12,12 +12,15 @@ interface Props {
 }
 
 /**
- * "More downloads": the unredeemed tickets as a PDF to print, and every ticket as CSV or PDF, with
- * the PDF's paper (remembered for every PDF button of the app). The unredeemed CSV has its own button.
+ * "More downloads" ("Downloads" on a phone): the unredeemed tickets as CSV or a PDF to print, and
+ * every ticket as CSV or PDF, with the PDF's paper (remembered for every PDF button of the app). On a
+ * wider screen the unredeemed CSV has its own button too.
  */
 export function DownloadsMenu({ eventId, download, pending }: Props) {
   const [layout, setLayout] = usePdfLayout();
   const items = [
+    // The page's own button says this beside the menu; on a phone the menu is the only way.
+    { label: 'Unredeemed tickets (CSV)', url: ticketsCsvUrl(eventId, { status: 'ok' }), pdf: false },
     { label: 'Unredeemed tickets (PDF)', url: ticketsPdfUrl(eventId, { status: 'ok', layout }), pdf: true },
     { label: 'All tickets (PDF)', url: ticketsPdfUrl(eventId, { status: 'all', layout }), pdf: true },
     { label: 'All tickets (CSV)', url: ticketsCsvUrl(eventId, { status: 'all' }), pdf: false },
@@ -29,7 +32,12 @@ export function DownloadsMenu({ eventId, download, pending }: Props) {
     <Menu position="bottom-end" width={260} withArrow withInitialFocusPlaceholder={false}>
       <Menu.Target>
         <Button variant="default" rightSection={<IconChevronDown size={16} aria-hidden />} loading={busy}>
-          More downloads
+          <Box component="span" visibleFrom="xs">
+            More downloads
+          </Box>
+          <Box component="span" hiddenFrom="xs">
+            Downloads
+          </Box>
         </Button>
       </Menu.Target>
       <Menu.Dropdown>

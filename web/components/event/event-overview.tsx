@@ -1,4 +1,5 @@
 import { Group, SimpleGrid, Stack, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import type { ArrivalsBucket } from '../../../shared/event-activity.js';
 import type { EventStatus } from '../../../shared/schemas.js';
 import { describeError } from '../../api/errors.js';
@@ -25,6 +26,8 @@ interface Props {
 /** The Overview tab: live counters, arrivals over time, add tickets, the batches and the door links. */
 export function EventOverview({ eventId, counters, live, updatedAt, statusError, bucket, onBucketChange }: Props) {
   const poll = needsPolling(live);
+  // Beside the counters on a wide screen; on a phone the chart comes first, adding tickets after it.
+  const wide = useMediaQuery('(min-width: 62em)', true, { getInitialValueInEffect: false });
   return (
     <Stack gap="lg">
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
@@ -44,7 +47,7 @@ export function EventOverview({ eventId, counters, live, updatedAt, statusError,
             </Text>
           ) : null}
         </Stack>
-        <AddTicketsCard eventId={eventId} />
+        {wide && <AddTicketsCard eventId={eventId} />}
       </SimpleGrid>
 
       <ArrivalsCard
@@ -54,6 +57,7 @@ export function EventOverview({ eventId, counters, live, updatedAt, statusError,
         bucket={bucket ?? defaultBucket}
         onBucketChange={(next) => onBucketChange(next === defaultBucket ? undefined : next)}
       />
+      {!wide && <AddTicketsCard eventId={eventId} />}
       <BatchesCard eventId={eventId} poll={poll} />
       <DoorLinksCard eventId={eventId} />
     </Stack>
