@@ -376,16 +376,12 @@ async function organiserView(browser: Browser, baseUrl: string, databaseFile: st
       outcome: string;
       ticket_id: string | null;
     }[];
-    // The organiser's undo comes a few minutes after the admission it undoes, not at the end of the evening.
+    // The organiser's undo, last in the log, comes a little after the last arrival.
     const scans = rows.filter((row) => row.outcome !== 'undone');
     const times = eveningOfArrivals(scans.length, Date.now());
     const timeOf = new Map(scans.map((row, i) => [row.seq, times[i] as number]));
-    const admittedAt = new Map(
-      scans.filter((row) => row.outcome === 'admitted').map((row) => [row.ticket_id, timeOf.get(row.seq) as number]),
-    );
-    for (const row of rows) {
-      if (row.outcome === 'undone') timeOf.set(row.seq, (admittedAt.get(row.ticket_id) ?? Date.now()) + 4 * 60_000);
-    }
+    const last = Math.max(...times);
+    for (const row of rows) if (row.outcome === 'undone') timeOf.set(row.seq, last + 90_000);
     const setScan = db.prepare(
       'update scans set at = ?, redeemed_at = case when redeemed_at is null then null else ? end where seq = ?',
     );
