@@ -37,6 +37,18 @@ function forgetWrittenPages(doc: Doc): void {
 }
 
 /**
+ * pdfkit keeps every word it lays out, per font, for reuse: the name and the labels repeat on
+ * every ticket and are worth keeping (shaping is much of the work), but every ticket id is a
+ * new word. Emptied when it grows past a page's worth, the cache stays small.
+ */
+function trimLayoutCaches(doc: Doc): void {
+  const fonts = (doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: object }> })._fontFamilies;
+  for (const font of Object.values(fonts ?? {})) {
+    if (font.layoutCache && Object.keys(font.layoutCache).length > 200) font.layoutCache = Object.create(null);
+  }
+}
+
+/**
  * Streams an owned event's tickets as printable PDF pages, in the CSV's selection (status,
  * default `ok`, and batch), in creation order. The event and batch are checked before the first
  * byte; then the document is written page by page as the keyset-paged query reads tickets,
@@ -62,9 +74,6 @@ export async function exportTicketsPdf(
       info: { Title: `${event.name} — tickets`, Creator: 'Admit', Producer: 'Admit' },
       displayTitle: true,
       lang: 'en',
-      // pdfkit keeps every word it lays out for reuse: every ticket id is a new word, so the
-      // cache would grow with the document.
-      fontLayoutCache: false,
     });
     const face = ticketFace(layout, event);
     const perPage = layout.tiles.length;
@@ -83,6 +92,7 @@ export async function exportTicketsPdf(
           const page = written(doc);
           if (page) yield page;
           forgetWrittenPages(doc);
+          trimLayoutCaches(doc);
           await setImmediate();
           drawCutMarks(doc, layout);
         }
