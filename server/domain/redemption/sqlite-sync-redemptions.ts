@@ -67,15 +67,17 @@ export class SqliteSyncRedemptions {
     const touched = new Set<number>();
     const wins = new Map<number, number>();
     const batchWins = new Map<number, number>();
+    // One reading of the clock for the group: its scans are decided within the same moment.
+    const at = nowIso();
+    const cutoff = replayCutoff(at);
     for (const input of inputs) {
       const id = canonicalId(input.ticketId);
       const key = input.idempotencyKey ?? null;
-      const at = nowIso();
       let won: WonRow | undefined;
       if (!this.known.has(id)) won = this.sql.win.get(at, key, id) as WonRow | undefined;
       if (!won) {
         const refused = (
-          key === null ? this.sql.duplicate.get(id) : this.sql.duplicateUnlessKey.get(id, key, replayCutoff(at))
+          key === null ? this.sql.duplicate.get(id) : this.sql.duplicateUnlessKey.get(id, key, cutoff)
         ) as RefusedRow | undefined;
         if (refused) {
           this.known.add(id);
