@@ -35,6 +35,13 @@ describe('live stream status', () => {
     expect(needsPolling(back)).toBe(false);
   });
 
+  it('another stream (another event) starts over: connecting, and polled until it opens', () => {
+    const reset = run({ type: 'open' }, { type: 'reset' });
+    expect(reset).toEqual({ state: 'connecting', failures: 0 });
+    expect(needsPolling(reset)).toBe(true);
+    expect(nextLiveStatus(initialLiveStatus, { type: 'reset' })).toBe(initialLiveStatus);
+  });
+
   it('counts a stream that never opened as reconnecting, not as live', () => {
     expect(run({ type: 'error', closed: true })).toEqual({ state: 'reconnecting', failures: 1 });
   });

@@ -13,8 +13,11 @@ export interface LiveStatus {
   failures: number;
 }
 
-/** What the EventSource told us. `closed`: the browser gave up (an HTTP error) and will not retry by itself. */
-export type LiveSignal = { type: 'open' } | { type: 'event' } | { type: 'error'; closed: boolean };
+/**
+ * What the EventSource told us. `closed`: the browser gave up (an HTTP error) and will not retry by
+ * itself. `reset`: the page follows another stream now.
+ */
+export type LiveSignal = { type: 'open' } | { type: 'event' } | { type: 'error'; closed: boolean } | { type: 'reset' };
 
 export const initialLiveStatus: LiveStatus = { state: 'connecting', failures: 0 };
 
@@ -26,6 +29,9 @@ export function nextLiveStatus(status: LiveStatus, signal: LiveSignal): LiveStat
       return status.state === 'live' && status.failures === 0 ? status : { state: 'live', failures: 0 };
     case 'error':
       return { state: 'reconnecting', failures: status.failures + 1 };
+    case 'reset':
+      // Another stream (another event): nothing is known of it yet.
+      return status.state === 'connecting' && status.failures === 0 ? status : initialLiveStatus;
   }
 }
 

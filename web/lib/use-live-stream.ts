@@ -29,6 +29,7 @@ export function useLiveStream(url: string | null, handlers: LiveHandlers): LiveS
   handlersRef.current = handlers;
 
   useEffect(() => {
+    dispatch({ type: 'reset' });
     if (url === null || typeof EventSource === 'undefined') return;
     let source: EventSource | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
