@@ -69,18 +69,21 @@ export type LabelImportSummary = Static<typeof LabelImportSummary>;
  * The 400 of a label upload with bad rows: the problem fields, `errors` naming each bad row's line
  * (`field` is "line N"; the first 100), and how many rows were read and refused.
  */
-export const LabelImportProblem = Type.Object({
-  type: Type.String(),
-  title: Type.String(),
-  status: Type.Literal(400),
-  detail: Type.String(),
-  code: Type.Literal('validation_failed'),
-  errors: Type.Array(
-    Type.Object({ field: Type.String(), line: Type.Optional(Type.Integer()), message: Type.String() }),
-  ),
-  rows: Type.Optional(Type.Integer()),
-  badRows: Type.Optional(Type.Integer()),
-});
+export const LabelImportProblem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String(),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ field: Type.String(), line: Type.Optional(Type.Integer()), message: Type.String() })),
+    ),
+    rows: Type.Optional(Type.Integer()),
+    badRows: Type.Optional(Type.Integer()),
+  },
+  { description: 'validation_failed: bad rows by line (nothing changed), or a bad parameter' },
+);
 export type LabelImportProblem = Static<typeof LabelImportProblem>;
 
 export const DoorLookupQuery = Type.Object(

@@ -172,6 +172,20 @@ describe('DELETE /api/events/:eventId', () => {
     expect(await removed(ctx.app, seq)).toMatchObject({ tickets: 0 });
   });
 
+  it("answers another event's door wrong_event until the rows are removed, then not_found", async () => {
+    const { headers, user } = await createUser(ctx.app);
+    const event = await createEvent(ctx.app, headers, { initialTickets: 2 });
+    const other = await createEvent(ctx.app, headers, { initialTickets: 1 });
+    const [code] = (await ticketIds(ctx.app, headers, event.id)) as [string];
+    const door = await openDoor(ctx.app, headers, other.id);
+    // Marked, as DELETE does, without starting this process's removal yet.
+    await deleteEvent(ctx.app.store.db, user.id, event.id);
+    expect((await doorScan(ctx.app, door.headers, code)).json().outcome).toBe('wrong_event');
+    await removeDeletedEvents(ctx.app.store.db);
+    expect((await doorScan(ctx.app, door.headers, code)).json().outcome).toBe('not_found');
+    expectProblem(await ctx.app.inject({ method: 'GET', url: `/redeem/${code}` }), 404, 'ticket_not_found');
+  });
+
   it('resumes a removal that stopped half-way (a crash), and another process takes over a silent one', async () => {
     const { headers, user } = await createUser(ctx.app);
     const event = await createEvent(ctx.app, headers, { initialTickets: 30 });

@@ -240,6 +240,12 @@ describe('POST /api/events/:eventId/labels (text/csv)', () => {
     expectFieldError(await upload(event.id, headers, ''), 'body');
     expectFieldError(await upload(event.id, headers, 'ticket_id,label\n'), 'body');
     expectProblem(await upload(event.id, headers, `${id},A`, 'application/xml'), 415, 'unsupported_media_type');
+    expectProblem(
+      await upload(event.id, headers, JSON.stringify({ [id]: 'A' }), 'application/json'),
+      415,
+      'unsupported_media_type',
+    );
+    expectProblem(await upload(event.id, headers, `${id},A`, 'text/plain'), 415, 'unsupported_media_type');
     expect((await labelsOf(headers, [id]))[0]).toBeNull();
   });
 

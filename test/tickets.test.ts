@@ -43,6 +43,7 @@ describe('GET /api/events/:eventId/tickets', () => {
           status: 'ok',
           createdAt: expect.stringMatching(isoUtc),
           redeemedAt: null,
+          label: null,
         });
         seen.push(t.id);
       }
@@ -151,6 +152,7 @@ describe('GET /api/tickets/:ticketId', () => {
       status: 'ok',
       createdAt: expect.stringMatching(isoUtc),
       redeemedAt: null,
+      label: null,
       event: { id: event.id, name: 'Ticket owner view', date: '2026-09-09' },
       publicUrl: `http://localhost:80/t/${id}`,
     };

@@ -32,14 +32,14 @@ export const REMOVER_SILENT_MS = 5 * 60_000;
  *   and set on the heartbeat, and nothing of it is shown).
  *
  * Its rows are then removed in the background, chunk by chunk (removeDeletedEvents).
- * Returns the event's internal key, for the caller to start the removal.
+ * Returns the event's internal key and its tickets, for the caller to start the removal.
  */
 export async function deleteEvent(
   db: Kysely<Database>,
   ownerId: string,
   eventId: string,
   options: { force?: boolean } = {},
-): Promise<{ eventSeq: number }> {
+): Promise<{ eventSeq: number; tickets: number }> {
   return db.transaction().execute(async (trx) => {
     const event = await getOwnedEventRow(trx, ownerId, eventId);
     const eventSeq = Number(event.seq);
@@ -80,7 +80,7 @@ export async function deleteEvent(
       .where('event_seq', '=', eventSeq)
       .where('heartbeat_at', 'is not', null)
       .execute();
-    return { eventSeq };
+    return { eventSeq, tickets: Number(event.initial_tickets) + Number(event.additional_tickets) };
   });
 }
 
@@ -152,6 +152,19 @@ export async function removeDeletedEvents(db: Kysely<Database>, options: RemoveD
     if (done) removed.events++;
   }
   return removed;
+}
+
+/**
+ * Removes the rows of one event just marked deleted (see removeDeletedEvents), unless another
+ * process claimed it first; true when this call removed it.
+ */
+export async function removeDeletedEvent(
+  db: Kysely<Database>,
+  eventSeq: number,
+  options: RemoveDeletedOptions = {},
+): Promise<boolean> {
+  const removed: Removed = { events: 0, tickets: 0, scans: 0 };
+  return (await removeEventRows(db, eventSeq, null, options, removed)) === true;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
@@ -8,14 +8,19 @@ import {
   LabelImportSummary,
   UpdateEventBody,
 } from '../../../shared/controls.js';
+import { ErrorCode } from '../../../shared/error-codes.js';
 import { Event, EventIdParams } from '../../../shared/schemas.js';
-import { deleteEvent } from '../../domain/events/delete-event.js';
+import { deleteEvent, removeDeletedEvent } from '../../domain/events/delete-event.js';
 import { updateEvent } from '../../domain/events/update-event.js';
 import { importLabels } from '../../domain/tickets/labels-csv.js';
+import { AppError } from '../../errors.js';
 import { sessionOf } from '../../plugins/auth.js';
 import { problems } from '../responses.js';
 
 const tags = ['events'];
+
+/** Events of at most this many tickets are removed before DELETE answers; bigger ones in the background. */
+const INLINE_REMOVAL_MAX = 10_000;
 
 /** Organiser controls of an event: rename or re-date it, delete it, label its tickets from a CSV. Inside eventRoutes. */
 const eventControlRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -58,12 +63,15 @@ const eventControlRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const ownerId = sessionOf(request).user.id;
-      const { eventSeq } = await deleteEvent(app.store.db, ownerId, request.params.eventId, {
+      const { eventSeq, tickets } = await deleteEvent(app.store.db, ownerId, request.params.eventId, {
         force: request.query.force === true,
       });
       request.log.info({ event: 'event_deleted', eventId: request.params.eventId.toLowerCase() }, 'event deleted');
       app.changes.touched(eventSeq);
-      app.eventDeletions.start();
+      // A small event is removed before the answer (a few short transactions), so what a client sees
+      // next is settled; a big one in the background, chunk by chunk.
+      if (tickets <= INLINE_REMOVAL_MAX) await removeDeletedEvent(app.store.db, eventSeq);
+      else app.eventDeletions.start();
       return reply.code(204).send(null);
     },
   );
@@ -84,7 +92,15 @@ const eventControlRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const body = request.body as Readable | undefined;
+      // Only text/csv arrives as a stream; JSON or plain text would have been parsed already.
+      const body = request.body instanceof Readable ? request.body : undefined;
+      if (request.body !== undefined && !body) {
+        throw new AppError(
+          ErrorCode.unsupportedMediaType,
+          415,
+          'Send the labels as text/csv: rows of ticket_id,label.',
+        );
+      }
       return importLabels(app.store.db, sessionOf(request).user.id, request.params.eventId, body);
     },
   );
