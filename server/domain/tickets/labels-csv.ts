@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, SqliteAdapter } from 'kysely';
 import { ControlLimits, type LabelImportSummary, type LabelRowProblem } from '../../../shared/controls.js';
 import { ErrorCode } from '../../../shared/error-codes.js';
 import { uuidPattern } from '../../../shared/schemas.js';
@@ -47,6 +47,28 @@ async function* limited(body: Readable, max: number): AsyncGenerator<Buffer> {
 }
 
 /**
+ * One statement (so one transaction) labelling a chunk of rows: a statement per row cost a round
+ * trip each on PostgreSQL and a compiled query each on SQLite (50,000 rows: 38 s and 18 s).
+ */
+function applyChunk(chunk: GoodRow[], sqlite: boolean): CompiledQuery {
+  const ids = chunk.map((r) => r.id);
+  const labels = chunk.map((r) => r.label);
+  const keys = chunk.map((r) => (r.label === null ? null : labelKey(r.label)));
+  if (sqlite) {
+    return CompiledQuery.raw(
+      `update tickets set label = v.value ->> '$[1]', label_key = v.value ->> '$[2]'
+        from json_each(?) v where tickets.id = v.value ->> '$[0]'`,
+      [JSON.stringify(chunk.map((_, i) => [ids[i], labels[i], keys[i]]))],
+    );
+  }
+  return CompiledQuery.raw(
+    `update tickets t set label = v.label, label_key = v.key
+      from unnest($1::varchar[], $2::varchar[], $3::text[]) as v(id, label, key) where t.id = v.id`,
+    [ids, labels, keys],
+  );
+}
+
+/**
  * Labels an owned event's tickets from a CSV of `ticket_id,label` (a header row is optional), all
  * or nothing: the file is parsed as it streams in and every row checked (a ticket id of this
  * event, each once; a label as PATCH /api/tickets/:id takes it, empty to clear), and only a file
@@ -54,8 +76,8 @@ async function* limited(body: Readable, max: number): AsyncGenerator<Buffer> {
  * 400 validation_failed; a body over the size limit or with too many rows is a 413. A ticket of
  * another event is a bad row like an unknown id, saying nothing of that event.
  *
- * The rows of a good file are applied APPLY_CHUNK at a time, each chunk a short transaction with
- * a yield after it, so redeems never wait for a whole upload. A crash in the middle leaves the
+ * The rows of a good file are applied APPLY_CHUNK at a time, each chunk one statement (a short
+ * transaction) with a yield after it, so redeems never wait for a whole upload. A crash in the middle leaves the
  * first chunks applied; uploading the same file again sets the same labels (it is idempotent).
  */
 export async function importLabels(
@@ -85,19 +107,21 @@ export async function importLabels(
   // not there yet); the others become bad rows.
   const checkPending = async () => {
     if (pending.length === 0) return;
+    // By id alone, so both databases take the id index; with the event in the query SQLite walked
+    // the event's tickets instead, once per lookup.
     const found = await db
       .selectFrom('tickets')
       .innerJoin('ticket_batches', 'ticket_batches.seq', 'tickets.batch_seq')
-      .select('tickets.id')
+      .select(['tickets.id', 'tickets.event_seq', 'ticket_batches.heartbeat_at'])
       .where(
         'tickets.id',
         'in',
         pending.map((r) => r.id),
       )
-      .where('tickets.event_seq', '=', event.seq)
-      .where('ticket_batches.heartbeat_at', 'is', null)
       .execute();
-    const known = new Set(found.map((r) => r.id));
+    const known = new Set(
+      found.filter((r) => Number(r.event_seq) === Number(event.seq) && r.heartbeat_at === null).map((r) => r.id),
+    );
     for (const row of pending) {
       if (known.has(row.id)) good.push(row);
       else bad(row.line, 'ticket_id: no ticket of this event has this id');
@@ -182,17 +206,10 @@ export async function importLabels(
 
   let labelled = 0;
   let cleared = 0;
+  const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
   for (let from = 0; from < good.length; from += APPLY_CHUNK) {
     const chunk = good.slice(from, from + APPLY_CHUNK);
-    await db.transaction().execute(async (trx) => {
-      for (const row of chunk) {
-        await trx
-          .updateTable('tickets')
-          .set({ label: row.label, label_key: row.label === null ? null : labelKey(row.label) })
-          .where('id', '=', row.id)
-          .execute();
-      }
-    });
+    await db.executeQuery(applyChunk(chunk, sqlite));
     for (const row of chunk) row.label === null ? cleared++ : labelled++;
     await yieldToEventLoop();
   }
