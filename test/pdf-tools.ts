@@ -100,8 +100,9 @@ export function notdefGlyphs(pdf: Buffer): number {
     } catch {
       continue; // not a deflated stream
     }
-    if (!content.includes('BT')) continue;
-    for (const [, hex] of content.matchAll(/<([0-9a-fA-F]+)>/g)) {
+    if (!content.includes('BT') || !content.includes(' Tf')) continue; // not page content (a font, an image)
+    // pdfkit writes text as `[<hex glyph ids> kerning <hex…>] TJ`.
+    for (const [, hex] of content.matchAll(/<([0-9a-fA-F]+)>(?=[^\]]*\]\s*TJ)/g)) {
       for (let i = 0; i + 4 <= (hex as string).length; i += 4) if ((hex as string).slice(i, i + 4) === '0000') count++;
     }
   }
