@@ -1,4 +1,6 @@
+import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
+import { QUIET_ZONE, qrSymbol } from '../server/domain/tickets/pdf-qr.js';
 import {
   createEvent,
   createUser,
@@ -180,5 +182,29 @@ describe('GET /api/events/:eventId/tickets.pdf: refusals come before any byte of
     }
     expectFieldError(await pdf(f.headers, 'not-a-uuid'), 'eventId');
     expect(await dbSnapshot(ctx.app)).toEqual(before);
+  });
+});
+
+describe('the printed QR code', () => {
+  it('is error correction M with a four-module quiet zone, its rectangles covering exactly the dark modules', () => {
+    const url = 'https://tickets.example.org/t/0f8c1c52-8a55-4a7e-9d3c-3a6f2b1e9d40';
+    const symbol = qrSymbol(url);
+    const reference = QRCode.create(url, { errorCorrectionLevel: 'M' });
+    const { size, data } = reference.modules;
+    expect(QUIET_ZONE).toBe(4);
+    expect(symbol.modules).toBe(size + 2 * QUIET_ZONE);
+    const drawn = new Uint8Array(size * size);
+    for (const [x, y, w, h] of symbol.rects) {
+      for (let row = y; row < y + h; row++) {
+        for (let col = x; col < x + w; col++) {
+          const [mx, my] = [col - QUIET_ZONE, row - QUIET_ZONE];
+          expect(mx >= 0 && my >= 0 && mx < size && my < size, 'inside the symbol, off the quiet zone').toBe(true);
+          drawn[my * size + mx] = (drawn[my * size + mx] ?? 0) + 1;
+        }
+      }
+    }
+    // Every dark module drawn once, no light one drawn: the same code as the reference encoder's
+    // (byte mode, mask chosen by the same rules), so any phone or scanner reads it the same way.
+    expect([...drawn]).toEqual([...data].map((dark) => (dark ? 1 : 0)));
   });
 });
