@@ -1,3 +1,5 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { newPhoneContext, openDoorLink } from './door-support.js';
 import {
@@ -12,6 +14,14 @@ import {
   waitForPath,
 } from './support.js';
 
+/** Serious or critical WCAG 2.1 A/AA violations on the page as it is now, as readable lines. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 describe.skipIf(noChromium)('organiser controls: rename, label by CSV and find at the door, delete', () => {
   const env = useBrowserApp();
 
@@ -25,6 +35,7 @@ describe.skipIf(noChromium)('organiser controls: rename, label by CSV and find a
 
     await page.getByRole('button', { name: 'Edit' }).click();
     const dialog = page.getByRole('dialog', { name: 'Edit event' });
+    expect(await seriousViolations(page), 'edit dialog').toEqual([]);
     await dialog.getByLabel('Name').fill('Harbour Jazz Night');
     await dialog.getByLabel('Date').fill('2026-12-31');
     await dialog.getByRole('button', { name: 'Save' }).click();
@@ -67,6 +78,7 @@ describe.skipIf(noChromium)('organiser controls: rename, label by CSV and find a
       buffer: Buffer.from(`ticket_id,label\n${zoe},Zoë Martin\n${marc},"Marc Dupont, table 4"\n`),
     });
     await page.getByText('2 rows read: 2 labelled.').waitFor();
+    expect(await seriousViolations(page), 'tickets tab with an upload report').toEqual([]);
     await page.getByRole('searchbox', { name: 'Search tickets by label' }).fill('zoe');
     const table = page.getByRole('table', { name: 'Tickets' });
     await table.getByText('Zoë Martin').waitFor();
@@ -85,6 +97,7 @@ describe.skipIf(noChromium)('organiser controls: rename, label by CSV and find a
     expect(await guests.textContent()).not.toContain(zoe.slice(8));
     await guests.getByRole('button', { name: 'Admit Zoë Martin' }).click();
     await phone.page.getByTestId('lookup-verdict').getByText('ADMITTED').waitFor();
+    expect(await seriousViolations(phone.page), 'door lookup at 360 px').toEqual([]);
     expect(await ticketIdsViaApi(env.server.baseUrl, token, event.id, 'redeemed')).toEqual([zoe]);
     expect(await ticketIdsViaApi(env.server.baseUrl, token, event.id, 'ok')).toEqual([marc, third]);
     expect(phone.pageErrors).toEqual([]);
@@ -107,6 +120,7 @@ describe.skipIf(noChromium)('organiser controls: rename, label by CSV and find a
     const dialog = page.getByRole('dialog', { name: 'Delete Test run?' });
     await dialog.getByText('4 tickets: their codes stop working at once').waitFor();
     await dialog.getByText('1 redeemed ticket and the scan log').waitFor();
+    expect(await seriousViolations(page), 'delete dialog').toEqual([]);
     const confirm = dialog.getByRole('button', { name: 'Delete event' });
     expect(await confirm.isDisabled()).toBe(true);
     await dialog.getByLabel(/Type the event’s name/).fill('Test run');

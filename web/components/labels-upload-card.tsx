@@ -54,7 +54,7 @@ export function LabelsUploadCard({ eventId }: { eventId: string }) {
           </FileButton>
         </Group>
         {upload.isSuccess && (
-          <Alert color="green" variant="light" role="status" title="Labels saved">
+          <Alert color="green.9" variant="light" role="status" title="Labels saved">
             {summary(upload.data)}
           </Alert>
         )}

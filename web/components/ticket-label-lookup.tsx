@@ -17,21 +17,21 @@ import { doorKeys } from '../queries/door.js';
 function Verdict({ result }: { result: DoorScanResult }) {
   if (result.outcome === 'admitted') {
     return (
-      <Alert color="green" variant="filled" role="status" title="ADMITTED" data-testid="lookup-verdict">
+      <Alert color="teal.9" variant="filled" role="status" title="ADMITTED" data-testid="lookup-verdict">
         Let the guest in.
       </Alert>
     );
   }
   if (result.outcome === 'already_redeemed') {
     return (
-      <Alert color="red" variant="filled" role="alert" title="ALREADY USED" data-testid="lookup-verdict">
+      <Alert color="red.9" variant="filled" role="alert" title="ALREADY USED" data-testid="lookup-verdict">
         Admitted {result.redeemedAt ? formatTimestamp(result.redeemedAt) : 'earlier'}
         {result.redeemedAtDoor ? ` at ${result.redeemedAtDoor}` : ''}.
       </Alert>
     );
   }
   return (
-    <Alert color="red" variant="filled" role="alert" title="NOT ADMITTED" data-testid="lookup-verdict">
+    <Alert color="red.9" variant="filled" role="alert" title="NOT ADMITTED" data-testid="lookup-verdict">
       This ticket is no longer one of this event’s.
     </Alert>
   );
