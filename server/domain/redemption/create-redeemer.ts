@@ -6,7 +6,7 @@ import { SqliteRedeemer } from './sqlite-redeemer.js';
 
 /**
  * The redeemer for a store: group commit on SQLite; on PostgreSQL one statement and one commit
- * per group of public scans (door scans one statement each). Each tells `changes` of the events a
+ * per group of scans (public and door scans in a statement each). Each tells `changes` of the events a
  * commit changed, once per event per commit.
  */
 export function createRedeemer(store: Store, changes?: EventChanges): Redeemer {

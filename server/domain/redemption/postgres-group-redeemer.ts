@@ -8,6 +8,7 @@ import { redeemedTicket, TicketContexts } from './process-caches.js';
 import {
   type DoorScanDecision,
   type DoorScanInput,
+  PUBLIC_DOOR,
   type Redeemer,
   type RedeemInput,
   type RedeemResult,
@@ -66,6 +67,59 @@ const groupStatement = `with input as (
   union all
   select n, event_seq, batch_seq, redeemed_at, duplicate_scans from refused`;
 
+/**
+ * The door scans of a group in one statement, by the door's rule (PostgresDoorScans): only a
+ * ticket of the door's event, and only while the scan's door link is live, checked in this same
+ * statement; a scan whose id is in the log already (a retry) is left out. $1 ticket ids, $2 scan
+ * times, $3 the doors' events, $4 links, $5 sessions, $6 devices, $7 scan ids, $8 counter slot.
+ * A scan left undecided (its link revoked, a retry, a ticket of another event or of none, a ticket
+ * changed by a transaction that committed while this one ran) goes the per-scan way.
+ */
+const doorStatement = `with input as (
+    select * from unnest($1::varchar[], $2::varchar[], $3::integer[], $4::integer[], $5::integer[],
+      $6::varchar[], $7::varchar[])
+      with ordinality as i(id, at, event_seq, link_seq, session_seq, device, scan_id, n)),
+  live as (
+    select i.* from input i join door_links d on d.seq = i.link_seq
+    where d.revoked_at is null and d.expires_at > i.at
+      and not exists (select 1 from scans s where s.id = i.scan_id)),
+  won as (
+    update tickets t set redeemed_at = l.at, redeem_key = null, redeemed_door_seq = l.link_seq
+    from live l where t.id = l.id and t.redeemed_at is null and t.event_seq = l.event_seq
+    returning l.n, t.event_seq, t.batch_seq),
+  refused as (
+    update tickets t set duplicate_scans = t.duplicate_scans + 1
+    from live l where t.id = l.id and t.redeemed_at is not null and t.event_seq = l.event_seq
+    returning l.n, t.event_seq, t.batch_seq, t.redeemed_at, t.duplicate_scans, t.redeemed_door_seq),
+  named as (
+    select r.*, coalesce(d.label, '${PUBLIC_DOOR}') as first_door
+    from refused r left join door_links d on d.seq = r.redeemed_door_seq),
+  counted as (
+    update event_counters c set redeemed = c.redeemed + w.scans
+    from (select event_seq, count(*) as scans from won group by event_seq) w
+    where c.event_seq = w.event_seq and c.slot = $8),
+  batched as (
+    insert into batch_counters (batch_seq, slot, redeemed)
+    select batch_seq, $8, count(*) from won group by batch_seq
+    on conflict (batch_seq, slot) do update set redeemed = batch_counters.redeemed + excluded.redeemed),
+  logged as (
+    insert into scans (id, event_seq, door_link_seq, session_seq, device, ticket_id, outcome, at, redeemed_at,
+      duplicate_scans, first_door)
+    select i.scan_id, i.event_seq, i.link_seq, i.session_seq, i.device, i.id, d.outcome, i.at,
+      coalesce(d.redeemed_at, i.at), d.duplicate_scans, d.first_door
+    from (
+      select n, 'admitted' as outcome, null::varchar as redeemed_at, null::integer as duplicate_scans,
+        null::varchar as first_door
+      from won
+      union all
+      select n, 'already_redeemed', redeemed_at, duplicate_scans, first_door from named
+    ) d join input i on i.n = d.n
+    order by i.scan_id)
+  select n, event_seq, batch_seq, null::varchar as redeemed_at, null::integer as duplicate_scans,
+    null::varchar as first_door from won
+  union all
+  select n, event_seq, batch_seq, redeemed_at, duplicate_scans, first_door from named`;
+
 /** What the group statement says of one scan: won (no redeemed_at) or refused. */
 interface GroupRow {
   n: string | number;
@@ -75,12 +129,19 @@ interface GroupRow {
   duplicate_scans: number | null;
 }
 
-interface Pending {
-  input: RedeemInput;
-  id: string;
-  resolve: (result: RedeemResult) => void;
-  reject: (error: unknown) => void;
+/** The door statement's row: the same, with the door that admitted a refused ticket. */
+interface DoorGroupRow extends GroupRow {
+  first_door: string | null;
 }
+
+/** A queued scan: public (`input`) or at a door (`door`), of the ticket `id`. */
+type Pending = { id: string; reject: (error: unknown) => void } & (
+  | { input: RedeemInput; door?: undefined; resolve: (result: RedeemResult) => void }
+  | { door: DoorScanInput; input?: undefined; resolve: (result: DoorScanDecision) => void }
+);
+
+type PublicPending = Extract<Pending, { input: RedeemInput }>;
+type DoorPending = Extract<Pending, { door: DoorScanInput }>;
 
 /** How many groups may be in flight at once, and how big a group may grow. */
 export interface GroupOptions {
@@ -90,17 +151,20 @@ export interface GroupOptions {
 }
 
 /**
- * Measured on 2 cores with 64 connections (npm run bench, docs/performance-history.md): 4 groups
- * in flight keep PostgreSQL's WAL flushes overlapping without taking the pool from other requests.
+ * Measured on 2 cores with 64 connections and the default pool of 10 (npm run bench, see
+ * docs/performance-history.md): 8 groups in flight redeemed about twice as many scans a second
+ * as 4, each commit waiting for its WAL flush while the others run; a group of a turn's public
+ * and door scans runs both statements at once.
  */
-export const GROUP_DEFAULTS: GroupOptions = { maxInFlight: 4, maxGroup: 256 };
+export const GROUP_DEFAULTS: GroupOptions = { maxInFlight: 8, maxGroup: 256 };
 
 /**
  * PostgreSQL with group redemption: public scans that arrive while earlier groups run are
  * redeemed together, one statement and one commit per group, with per-scan outcomes, counters
- * and log rows as PostgresRedeemer gives them scan by scan. Exactly-once holds as there: the
- * conditional update decides under the row lock. Door scans, codes no ticket has, replays and
- * scans caught by a concurrent change are decided by PostgresRedeemer, one statement each.
+ * and log rows as PostgresRedeemer gives them scan by scan; door scans likewise, in a statement
+ * of their own per group. Exactly-once holds as there: the conditional update decides under the
+ * row lock. Codes no ticket has, replays, retries, revoked links, other events' tickets and scans
+ * caught by a concurrent change are decided by PostgresRedeemer, one statement each.
  */
 export class PostgresGroupRedeemer implements Redeemer {
   private readonly single: PostgresRedeemer;
@@ -119,22 +183,31 @@ export class PostgresGroupRedeemer implements Redeemer {
     this.single = new PostgresRedeemer(db, changes);
   }
 
-  scanAtDoor(input: DoorScanInput): Promise<DoorScanDecision> {
-    return this.single.scanAtDoor(input);
+  scanAtDoor(door: DoorScanInput): Promise<DoorScanDecision> {
+    const ticketId = door.ticketId;
+    // A code without a ticket id is only logged: one statement, nothing to share.
+    if (ticketId === null) return this.single.scanAtDoor(door);
+    return new Promise<DoorScanDecision>((resolve, reject) => {
+      this.enqueue({ door, id: canonicalId(ticketId), resolve, reject });
+    });
   }
 
   redeem(input: RedeemInput): Promise<RedeemResult> {
     return new Promise<RedeemResult>((resolve, reject) => {
-      this.queue.push({ input, id: canonicalId(input.ticketId), resolve, reject });
-      // The scans parsed in this turn of the event loop join one group.
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          this.pump();
-        });
-      }
+      this.enqueue({ input, id: canonicalId(input.ticketId), resolve, reject });
     });
+  }
+
+  private enqueue(item: Pending): void {
+    this.queue.push(item);
+    // The scans parsed in this turn of the event loop join one group.
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.pump();
+      });
+    }
   }
 
   /** Starts groups while fewer than maxInFlight run. */
@@ -171,7 +244,18 @@ export class PostgresGroupRedeemer implements Redeemer {
     return group.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  /** Runs the group's public scans and its door scans, each kind in one statement of its own. */
   private async run(group: Pending[]): Promise<void> {
+    const scans: PublicPending[] = [];
+    const doors: DoorPending[] = [];
+    for (const item of group) {
+      if (item.input) scans.push(item);
+      else doors.push(item as DoorPending);
+    }
+    await Promise.all([scans.length ? this.runPublic(scans) : null, doors.length ? this.runDoor(doors) : null]);
+  }
+
+  private async runPublic(group: PublicPending[]): Promise<void> {
     const at = group.map(() => nowIso());
     let rows: GroupRow[];
     try {
@@ -208,7 +292,61 @@ export class PostgresGroupRedeemer implements Redeemer {
     );
   }
 
-  private async answer(item: Pending, row: GroupRow, at: string): Promise<RedeemResult> {
+  private async runDoor(group: DoorPending[]): Promise<void> {
+    const at = nowIso();
+    let rows: DoorGroupRow[];
+    try {
+      const doors = group.map((item) => item.door);
+      const query = CompiledQuery.raw(doorStatement, [
+        group.map((item) => item.id),
+        group.map(() => at),
+        doors.map((d) => d.door.eventSeq),
+        doors.map((d) => d.door.linkSeq),
+        doors.map((d) => d.door.sessionSeq),
+        doors.map((d) => d.door.device),
+        doors.map((d) => d.scanId),
+        Math.floor(Math.random() * COUNTER_SLOTS),
+      ]);
+      rows = (await this.db.executeQuery<DoorGroupRow>(query)).rows;
+    } catch {
+      // Nothing committed (a retry racing its first attempt in another process, a deadlock):
+      // each scan on its own.
+      await Promise.all(group.map((item) => this.single.scanAtDoor(item.door).then(item.resolve, item.reject)));
+      return;
+    }
+    const decided = new Map<number, DoorGroupRow>();
+    const touched = new Set<number>();
+    for (const row of rows) {
+      decided.set(Number(row.n) - 1, row);
+      touched.add(Number(row.event_seq));
+    }
+    if (this.changes) for (const eventSeq of touched) this.changes.touched(eventSeq);
+    await Promise.all(
+      group.map((item, i) => {
+        const row = decided.get(i);
+        const result = row ? this.answerDoor(item, row, at) : this.single.scanAtDoor(item.door);
+        return result.then(item.resolve, item.reject);
+      }),
+    );
+  }
+
+  private async answerDoor(item: DoorPending, row: DoorGroupRow, at: string): Promise<DoorScanDecision> {
+    const context = await this.contexts.get(this.db, Number(row.event_seq), Number(row.batch_seq));
+    const scan = { id: item.door.scanId, at };
+    if (row.redeemed_at === null) {
+      return { outcome: 'admitted', scan, ticket: redeemedTicket(item.id, context, at) };
+    }
+    return {
+      outcome: 'already_redeemed',
+      scan,
+      ticket: redeemedTicket(item.id, context, row.redeemed_at),
+      redeemedAt: row.redeemed_at,
+      redeemedAtDoor: row.first_door ?? PUBLIC_DOOR,
+      duplicateScans: Number(row.duplicate_scans),
+    };
+  }
+
+  private async answer(item: PublicPending, row: GroupRow, at: string): Promise<RedeemResult> {
     const context = await this.contexts.get(this.db, Number(row.event_seq), Number(row.batch_seq));
     if (row.redeemed_at === null) return { outcome: 'redeemed', ticket: redeemedTicket(item.id, context, at) };
     const ticket = redeemedTicket(item.id, context, row.redeemed_at);
