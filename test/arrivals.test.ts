@@ -55,7 +55,8 @@ async function arrivals(headers: Record<string, string>, eventId: string, bucket
   return res.json() as Arrivals;
 }
 
-const total = (a: Arrivals) => a.items.reduce((n, i) => [n[0] + i.admitted, n[1] + i.refused], [0, 0]);
+const total = (a: Arrivals): [number, number] =>
+  a.items.reduce<[number, number]>(([admitted, refused], i) => [admitted + i.admitted, refused + i.refused], [0, 0]);
 
 describe(`arrivals over time (${testStore})`, () => {
   it('counts admitted and refused scans per 1, 5, 15 and 60 minutes, oldest first, without empty buckets or undos', async () => {
