@@ -20,7 +20,7 @@ import {
 import type { RefusedRow, WonRow } from './rows.js';
 import { timeOrderedScanId } from './scan-ids.js';
 import { SqliteDoorScans } from './sqlite-door-scans.js';
-import { SqliteSyncRedemptions } from './sqlite-sync-redemptions.js';
+import { SqliteSyncRedemptions, type SyncScan } from './sqlite-sync-redemptions.js';
 
 /**
  * Decides one scan inside a group's transaction, adding to `touched` the event whose log or
@@ -31,8 +31,8 @@ export type Decide<T> = (trx: Transaction<Database>, touched: Set<number>) => Pr
 /** A scan waiting for the next group: how to decide it inside a transaction, and whom to answer. */
 interface Pending {
   decide: Decide<unknown>;
-  /** A public scan, which the synchronous path can decide. */
-  input?: RedeemInput;
+  /** A public or door scan, which the synchronous path can decide. */
+  sync?: SyncScan;
   resolve: (result: never) => void;
   reject: (error: unknown) => void;
 }
@@ -151,17 +151,17 @@ export class SqliteRedeemer implements Redeemer {
   }
 
   redeem(input: RedeemInput): Promise<RedeemResult> {
-    return this.submit((trx, touched) => this.decide(trx, touched, input), input);
+    return this.submit((trx, touched) => this.decide(trx, touched, input), { input });
   }
 
   scanAtDoor(input: DoorScanInput): Promise<DoorScanDecision> {
-    return this.submit((trx, touched) => this.door.decide(trx, touched, input));
+    return this.submit((trx, touched) => this.door.decide(trx, touched, input), { door: input });
   }
 
   /** Queues a scan for the next group transaction; resolves once that transaction has committed. */
-  private submit<T>(decide: Decide<T>, input?: RedeemInput): Promise<T> {
+  private submit<T>(decide: Decide<T>, sync?: SyncScan): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ decide, input, resolve: resolve as (result: never) => void, reject });
+      this.queue.push({ decide, sync, resolve: resolve as (result: never) => void, reject });
       if (!this.running) {
         this.running = true;
         setImmediate(() => void this.drain());
@@ -172,8 +172,8 @@ export class SqliteRedeemer implements Redeemer {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       let group = this.queue.splice(0, this.maxBatch);
-      // Public scans first, in one synchronous transaction; what it leaves (door scans, codes no
-      // ticket has, replays) goes on in a Kysely transaction.
+      // Scans first in one synchronous transaction; what it leaves (codes no ticket has,
+      // replays, retries, revoked links) goes on in a Kysely transaction.
       if (this.sync) group = await this.decideSync(this.sync, group);
       if (group.length === 0) continue;
       try {
@@ -204,23 +204,21 @@ export class SqliteRedeemer implements Redeemer {
   }
 
   /**
-   * Decides the group's public scans in one synchronous transaction, holding the connection so no
+   * Decides the group's scans in one synchronous transaction, holding the connection so no
    * Kysely transaction is open on it; answers them once it has committed. Returns the scans left
    * undecided (all of the group's when the transaction failed: nothing of it was committed).
    */
   private async decideSync(sync: SqliteSyncRedemptions, group: Pending[]): Promise<Pending[]> {
-    const scans = group.filter((item) => item.input);
+    const scans = group.filter((item) => item.sync);
     if (scans.length === 0) return group;
     let decided: ReturnType<SqliteSyncRedemptions['decide']>;
     try {
-      decided = await this.db
-        .connection()
-        .execute(async () => sync.decide(scans.map((item) => item.input as RedeemInput)));
+      decided = await this.db.connection().execute(async () => sync.decide(scans.map((item) => item.sync as SyncScan)));
     } catch {
       return group;
     }
     this.tell(decided.touched);
-    const left = group.filter((item) => !item.input);
+    const left = group.filter((item) => !item.sync);
     for (const [i, item] of scans.entries()) {
       const result = decided.results[i];
       if (result) item.resolve(result as never);
