@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { App } from '../server/app.js';
 import { testStore } from './databases.js';
 import { createEvent, createUser, dbSnapshot, doorScan, openDoor, ticketIds, useApp } from './helper.js';
+import { eventually, injectAny, isStreamRoute } from './live-client.js';
 import { endpointOf, isDoorRoute, pathParams, type RegisteredRoute, routeName } from './routes.js';
 
 // Property-based sweep of every route the app registers (collected as test/route-sweep.test.ts
@@ -309,12 +310,19 @@ describe(`every route under random input (${testStore})`, () => {
       const fixture = reads && forReads ? forReads : await makeFixture(ctx.app);
       // The state after a refused request is the state before the next one: read once, not twice.
       let known: Awaited<ReturnType<typeof state>> | undefined;
+      const streaming = isStreamRoute(route);
       const property = fc.asyncProperty(requestTo(route, fixture), async (request) => {
         const before = known ?? (await state(ctx.app));
         known = undefined;
-        const res = await ctx.app.inject(request);
+        // The live stream never ends: read up to its first frame and closed, as a browser would.
+        const res = streaming ? await injectAny(ctx.app, request) : await ctx.app.inject(request);
         const said = `${request.method} ${request.url} -> ${res.statusCode} ${res.body.slice(0, 300)}`;
         expect(res.statusCode, said).toBeLessThan(500);
+        if (streaming && res.statusCode === 200) {
+          expect(res.headers['content-type'], said).toBe('text/event-stream; charset=utf-8');
+          expect(res.headers['cache-control'], said).toBe('no-store');
+          expect(res.body, said).toMatch(/^event: counters\ndata: \{"totalTickets":\d+,"redeemedTickets":\d+\}\n\n/m);
+        }
         if (res.statusCode >= 400) {
           // A person's browser at a redeem link gets its verdict as a page; everyone else a problem.
           const page = route.url.startsWith('/redeem/') && /^text\/html/.test(String(res.headers['content-type']));
@@ -333,6 +341,8 @@ describe(`every route under random input (${testStore})`, () => {
           `${routeName(route)}: rerun with FUZZ_SEED=${SEED}\n${(error as Error).message}\n${cause?.message ?? ''}`,
         );
       }
+      // Every stream the sweep opened was closed by its client: none is left on the server.
+      if (streaming) await eventually(() => ctx.app.live.stats().subscribers === 0);
     }
   }, 180_000);
 });

@@ -14,6 +14,7 @@ import {
   ticketIds,
   useApp,
 } from './helper.js';
+import { eventually, injectAny, isStreamRoute } from './live-client.js';
 import { endpointOf, isDoorRoute, isPublic } from './routes.js';
 
 // Every test here registers: the per-address registration allowance would stop them.
@@ -215,16 +216,22 @@ describe('Cache-Control: no-store', () => {
     const ids = { eventId: event.id, ticketId: ticketId as string, linkId: door.linkId, scanId: randomUUID() };
     const reads = ctx.routes.filter((r) => r.method === 'GET' && !isPublic(r));
     expect(reads.length).toBeGreaterThan(5);
+    let streams = 0;
     for (const route of reads) {
       const e = endpointOf(route, ids);
-      const res = await ctx.app.inject({
-        method: 'GET',
-        url: e.url,
-        headers: isDoorRoute(route) ? door.headers : headers,
-      });
+      const request = { method: 'GET' as const, url: e.url, headers: isDoorRoute(route) ? door.headers : headers };
+      // The live stream never ends: its headers are checked, then it is closed as a browser would.
+      const res = isStreamRoute(route) ? await injectAny(ctx.app, request) : await ctx.app.inject(request);
       expect(res.statusCode, `${e.name} ${res.body}`).toBeLessThan(500);
       expect(res.headers['cache-control'], e.name).toBe('no-store');
+      if (isStreamRoute(route)) {
+        expect(res.statusCode, `${e.name} ${res.body}`).toBe(200);
+        expect(res.headers['content-type'], e.name).toBe('text/event-stream; charset=utf-8');
+        streams++;
+      }
     }
+    expect(streams, 'the live stream is among the reads').toBeGreaterThan(0);
+    await eventually(() => ctx.app.live.stats().subscribers === 0);
     const problem = await ctx.app.inject({ method: 'GET', url: '/api/events' });
     expect(problem.statusCode).toBe(401);
     expect(problem.headers['cache-control']).toBe('no-store');

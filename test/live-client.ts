@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { InjectOptions } from 'fastify';
 import type { App } from '../server/app.js';
 
 /** One server-sent event as a client parses it. */
@@ -135,4 +136,67 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
     if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** An answer of `app.inject` that may have been a never-ending stream, read up to its first frame and closed. */
+export interface InjectedAnswer {
+  statusCode: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  /** The whole body, or for a stream what arrived up to its first whole frame. */
+  body: string;
+  json: () => unknown;
+  /** True when the answer was a `text/event-stream` (closed by the client after its first frame). */
+  stream: boolean;
+}
+
+/**
+ * `app.inject` for any route, the live stream among them (whose answer never ends: a plain inject
+ * would wait for it forever). The answer is read as a stream: an ordinary one to its end, an
+ * event stream up to its first whole frame (the `retry:` hint and the `counters` snapshot come at
+ * once), then closed as a browser closes it, which must unsubscribe it on the server.
+ */
+export async function injectAny(app: App, request: InjectOptions, firstFrameMs = 3000): Promise<InjectedAnswer> {
+  const res = await app.inject({ ...request, payloadAsStream: true });
+  const body = res.stream();
+  const stream = /^text\/event-stream/.test(String(res.headers['content-type']));
+  let text = '';
+  if (!stream) {
+    for await (const chunk of body) text += String(chunk);
+  } else {
+    body.on('error', () => {});
+    try {
+      await new Promise<void>((done, fail) => {
+        const timer = setTimeout(
+          () => fail(new Error(`no whole frame within ${firstFrameMs} ms; got ${JSON.stringify(text)}`)),
+          firstFrameMs,
+        );
+        const onData = (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+          // A frame ends with a blank line; the first with data is the counters snapshot.
+          if (/(^|\n)data: [^\n]*\n\n/.test(text)) finish();
+        };
+        const finish = () => {
+          clearTimeout(timer);
+          body.off('data', onData);
+          done();
+        };
+        body.on('data', onData);
+        body.once('end', finish);
+      });
+    } finally {
+      (res.raw.res as http.ServerResponse).destroy();
+    }
+  }
+  return {
+    statusCode: res.statusCode,
+    headers: res.headers,
+    body: text,
+    json: () => JSON.parse(text),
+    stream,
+  };
+}
+
+/** True for a route whose answer is an event stream (it says so in its schema's `produces`). */
+export function isStreamRoute(route: { schema?: unknown }): boolean {
+  return ((route.schema as { produces?: string[] } | undefined)?.produces ?? []).includes('text/event-stream');
 }

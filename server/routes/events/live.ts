@@ -107,9 +107,9 @@ const liveRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const res = reply.raw;
       res.writeHead(200, streamHeaders);
       res.flushHeaders();
-      const socket = request.raw.socket;
-      // Frames go out as they are written.
-      socket.setNoDelay(true);
+      // Frames go out as they are written (an injected request has no TCP socket).
+      const socket = request.raw.socket as Partial<import('node:net').Socket> | undefined;
+      socket?.setNoDelay?.(true);
       const close = app.live.subscribe(
         eventSeq,
         credential,
