@@ -65,10 +65,10 @@ const quickSizes: Sizes = {
 };
 
 const fullSizes: Sizes = {
-  rushMaxRate: 30_000,
-  pgRushMaxRate: 20_000,
+  rushMaxRate: 25_000,
+  pgRushMaxRate: 10_000,
   rushRounds: 5,
-  rushSeconds: 4,
+  rushSeconds: 3,
   flaskSeconds: 10,
   roundMaxSeconds: 180,
   warmupTickets: 5_000,
@@ -155,7 +155,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     pgUrl: argv.includes('--no-pg') ? undefined : (env.ADMIT_BENCH_PG_URL ?? env.ADMIT_TEST_PG_URL),
     out,
     sizes: quick ? quickSizes : fullSizes,
-    softDeadlineMin: quick ? 1.5 : 12.5,
+    softDeadlineMin: quick ? 1.5 : 14,
   };
 }
 
