@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { CalendarDate, Limits, TicketStatus, Timestamp, uuidPattern } from './schemas.js';
+import { CalendarDate, Limits, TicketStatus, Timestamp, Uuid, uuidPattern } from './schemas.js';
 
 /** Limits of the organiser controls, shared by the API validation and the web forms. */
 export const ControlLimits = {
@@ -129,3 +129,22 @@ export const DoorAdmitBody = Type.Object(
   { additionalProperties: false },
 );
 export type DoorAdmitBody = Static<typeof DoorAdmitBody>;
+
+/** The body of a void (a ticket or a batch): the organiser's optional reason, ≤ 200 characters once normalised. */
+export const VoidBody = Type.Object(
+  {
+    reason: Type.Optional(
+      Type.String({ maxLength: 800, description: 'Why (refunded, lost, sent to the wrong list): shown at the door' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type VoidBody = Static<typeof VoidBody>;
+
+export const BatchParams = Type.Object({ eventId: Uuid, batchId: Uuid });
+
+/** What voiding a batch did: the ok tickets it voided (redeemed and already void ones are left as they are). */
+export const VoidBatchResponse = Type.Object({
+  voided: Type.Integer({ description: 'Tickets voided now: every ok ticket of the batch (0 when repeated)' }),
+});
+export type VoidBatchResponse = Static<typeof VoidBatchResponse>;

@@ -82,6 +82,7 @@ export const DoorMe = Type.Object({
   expiresAt: Timestamp,
   totalTickets: Type.Integer(),
   redeemedTickets: Type.Integer(),
+  voidTickets: Type.Integer(),
 });
 export type DoorMe = Static<typeof DoorMe>;
 
@@ -92,11 +93,20 @@ export const ScanOutcome = Type.Union([
   Type.Literal('not_found'),
   Type.Literal('wrong_event'),
   Type.Literal('unreadable'),
+  Type.Literal('void'),
 ]);
 export type ScanOutcome = Static<typeof ScanOutcome>;
 
-/** Outcomes as the scan log shows them: a door's outcomes, plus the undo of an admission. */
-export const LoggedScanOutcome = Type.Union([...ScanOutcome.anyOf, Type.Literal('undone')]);
+/**
+ * Outcomes as the scan log shows them: a door's outcomes, plus the organiser's changes: the undo of
+ * an admission, and a ticket voided or made ok again.
+ */
+export const LoggedScanOutcome = Type.Union([
+  ...ScanOutcome.anyOf,
+  Type.Literal('undone'),
+  Type.Literal('voided'),
+  Type.Literal('unvoided'),
+]);
 export type LoggedScanOutcome = Static<typeof LoggedScanOutcome>;
 
 export const DoorScanBody = Type.Object(
@@ -126,6 +136,9 @@ export const DoorScanResult = Type.Object({
   ),
   duplicateScans: Type.Optional(
     Type.Integer({ description: 'already_redeemed: refused scans since, this one included' }),
+  ),
+  voidReason: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], { description: 'void: the organiser’s reason, if given' }),
   ),
 });
 export type DoorScanResult = Static<typeof DoorScanResult>;

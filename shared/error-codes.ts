@@ -29,6 +29,15 @@ export const ErrorCode = {
   ticketNotFound: 'ticket_not_found',
   /** 410: the redeem routes and GET /status/:id for a ticket already redeemed (with redeemedAt, duplicateScans). */
   ticketAlreadyRedeemed: 'ticket_already_redeemed',
+  /**
+   * 410: the redeem routes (GET and POST /redeem/:id, POST /api/tickets/:id/redeem) and GET /status/:id for a
+   * ticket the organiser voided: it admits no one (a door scan's outcome is `void`).
+   */
+  ticketVoid: 'ticket_void',
+  /** 409: POST /api/tickets/:id/void for a ticket already redeemed (the guest came in: undo the admission first). */
+  ticketRedeemed: 'ticket_redeemed',
+  /** 409: POST /api/tickets/:id/unvoid for a ticket that is not void. */
+  ticketNotVoid: 'ticket_not_void',
   /** 409: POST /api/auth/register with a username that already exists. */
   usernameTaken: 'username_taken',
   /** 401: POST /api/auth/login with an unknown username or a wrong password. */

@@ -65,6 +65,7 @@ export const BatchSummary = Type.Object({
   count: Type.Integer(),
   createdAt: Timestamp,
   redeemed: Type.Integer(),
+  voided: Type.Integer({ description: 'Tickets of the batch the organiser voided (still void)' }),
   /** The first batch, made with the event. */
   initial: Type.Boolean(),
 });

@@ -47,7 +47,7 @@ function ticketProperties() {
   return {
     id: Uuid,
     eventId: Uuid,
-    status: Type.Union([Type.Literal('ok'), Type.Literal('redeemed')]),
+    status: Type.Union([Type.Literal('ok'), Type.Literal('redeemed'), Type.Literal('void')]),
     createdAt: Timestamp,
     redeemedAt: Type.Union([Timestamp, Type.Null()]),
   };
@@ -98,6 +98,7 @@ export const Event = Type.Object(
     additionalTickets: Type.Integer(),
     totalTickets: Type.Integer(),
     redeemedTickets: Type.Integer(),
+    voidTickets: Type.Integer({ description: 'Tickets voided by the organiser (counted in totalTickets too)' }),
     createdAt: Timestamp,
   },
   { $id: 'Event' },
@@ -160,7 +161,7 @@ export const AddTicketsResponse = Type.Object({
 });
 export type AddTicketsResponse = Static<typeof AddTicketsResponse>;
 
-export const TicketStatus = Type.Union([Type.Literal('ok'), Type.Literal('redeemed')]);
+export const TicketStatus = Type.Union([Type.Literal('ok'), Type.Literal('redeemed'), Type.Literal('void')]);
 export type TicketStatus = Static<typeof TicketStatus>;
 
 export const Ticket = Type.Object(ticketProperties(), { $id: 'Ticket' });
@@ -178,6 +179,10 @@ export type ListedTicket = Static<typeof ListedTicket>;
 export const OwnerTicket = Type.Object({
   ...ticketProperties(),
   label: TicketLabel,
+  voidedAt: Type.Union([Timestamp, Type.Null()], { description: 'When the organiser voided it; null unless void' }),
+  voidReason: Type.Union([Type.String(), Type.Null()], {
+    description: 'The organiser’s reason for the void, if given',
+  }),
   event: Type.Object({ id: Uuid, name: Type.String(), date: CalendarDate }),
   publicUrl: Type.String({
     description: 'The ticket’s public page, `<PUBLIC_URL>/t/<id>`: the content of its QR code',
@@ -212,6 +217,20 @@ export const RedeemedStatusProblem = Type.Object(
   { $id: 'RedeemedStatusProblem' },
 );
 export type RedeemedStatusProblem = Static<typeof RedeemedStatusProblem>;
+
+/** The 410 of a void ticket on the redeem routes and GET /status: it admits no one (GET /status adds the ticket). */
+export const TicketVoidProblem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Literal(410),
+    detail: Type.String(),
+    code: Type.Literal('ticket_void'),
+    ticket: Type.Optional(PublicTicket),
+  },
+  { $id: 'TicketVoidProblem' },
+);
+export type TicketVoidProblem = Static<typeof TicketVoidProblem>;
 export const OwnerTicketResponse = Type.Object({ ticket: OwnerTicket });
 export type OwnerTicketResponse = Static<typeof OwnerTicketResponse>;
 
@@ -240,7 +259,9 @@ export type TicketList = Static<typeof TicketList>;
 export const CsvQuery = Type.Object(
   {
     status: Type.Optional(
-      Type.Union([Type.Literal('ok'), Type.Literal('redeemed'), Type.Literal('all')], { default: 'ok' }),
+      Type.Union([Type.Literal('ok'), Type.Literal('redeemed'), Type.Literal('void'), Type.Literal('all')], {
+        default: 'ok',
+      }),
     ),
     batch: Type.Optional(Uuid),
     columns: Type.Optional(

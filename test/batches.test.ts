@@ -36,8 +36,8 @@ describe(`ticket batches of an event (${testStore})`, () => {
 
     const listed = await batches(owner.headers, event.id);
     expect(listed).toEqual([
-      { id: batch.id, count: 4, createdAt: batch.createdAt, redeemed: 0, initial: false },
-      { id: expect.any(String), count: 3, createdAt: expect.any(String), redeemed: 0, initial: true },
+      { id: batch.id, count: 4, createdAt: batch.createdAt, redeemed: 0, voided: 0, initial: false },
+      { id: expect.any(String), count: 3, createdAt: expect.any(String), redeemed: 0, voided: 0, initial: true },
     ]);
 
     // Redemptions by every route count on their batch; refusals do not; an undo takes one off.

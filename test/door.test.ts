@@ -202,6 +202,7 @@ describe(`door sessions (${testStore})`, () => {
       expiresAt: '2026-12-21T00:00:00.000Z',
       totalTickets: 5,
       redeemedTickets: 0,
+      voidTickets: 0,
     });
   });
 

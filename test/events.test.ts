@@ -61,6 +61,7 @@ describe('POST /api/events', () => {
         additionalTickets: 0,
         totalTickets: 7,
         redeemedTickets: 0,
+        voidTickets: 0,
         createdAt: expect.stringMatching(isoUtc),
       },
     });

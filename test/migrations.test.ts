@@ -19,6 +19,7 @@ describe(`migrations (${testStore})`, () => {
         '008-unbounded-keys',
         '009-scan-log',
         '010-labels-and-deletions',
+        '011-void-tickets',
       ]);
       expect(await migrateToLatest(store.db as never, store.dialect)).toEqual([]);
       const tables = (await store.db.introspection.getTables()).map((t) => t.name).sort();
@@ -48,6 +49,7 @@ describe(`migrations (${testStore})`, () => {
         '008-unbounded-keys',
         '009-scan-log',
         '010-labels-and-deletions',
+        '011-void-tickets',
       ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));

@@ -34,8 +34,26 @@ async function fixture() {
   const scan = (await doorScan(ctx.app, door.headers, ticketId as string)).json() as { scan: { id: string } };
   const strangerEvent = await createEvent(ctx.app, stranger.headers, { initialTickets: 1 });
   const strangerDoor = await openDoor(ctx.app, stranger.headers, strangerEvent.id);
-  const owned = { eventId: event.id, ticketId: ticketId as string, linkId: door.linkId, scanId: scan.scan.id };
-  const missing = { eventId: unknownId(), ticketId: unknownId(), linkId: unknownId(), scanId: unknownId() };
+  const batch = await ctx.app.store.db
+    .selectFrom('ticket_batches')
+    .innerJoin('events', 'events.seq', 'ticket_batches.event_seq')
+    .select('ticket_batches.id')
+    .where('events.id', '=', event.id)
+    .executeTakeFirstOrThrow();
+  const owned = {
+    eventId: event.id,
+    ticketId: ticketId as string,
+    linkId: door.linkId,
+    scanId: scan.scan.id,
+    batchId: batch.id,
+  };
+  const missing = {
+    eventId: unknownId(),
+    ticketId: unknownId(),
+    linkId: unknownId(),
+    scanId: unknownId(),
+    batchId: unknownId(),
+  };
   return { owner, stranger, door, strangerDoor, owned, missing };
 }
 

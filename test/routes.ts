@@ -86,6 +86,8 @@ const bodies: Record<string, Record<string, unknown>> = {
   'PATCH /api/tickets/:ticketId': { label: 'Intruder' },
   'POST /api/door/tickets/admit': { ref: 'bm9wZQ.AAAAAAAAAAAAAAAAAAAAAA' },
   'POST /api/tickets/:ticketId/undo-redemption': { reason: 'Scanned by mistake' },
+  'POST /api/tickets/:ticketId/void': { reason: 'Refunded' },
+  'POST /api/events/:eventId/batches/:batchId/void': { reason: 'Sent to the wrong list' },
   'POST /api/auth/register': { username: 'intruder', password: 'correct horse battery' },
   'POST /api/auth/login': { username: 'intruder', password: 'correct horse battery' },
 };

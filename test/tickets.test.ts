@@ -153,6 +153,8 @@ describe('GET /api/tickets/:ticketId', () => {
       createdAt: expect.stringMatching(isoUtc),
       redeemedAt: null,
       label: null,
+      voidedAt: null,
+      voidReason: null,
       event: { id: event.id, name: 'Ticket owner view', date: '2026-09-09' },
       publicUrl: `http://localhost:80/t/${id}`,
     };

@@ -10,6 +10,7 @@ import * as m007 from './migrations/007-unknown-code-scans.js';
 import * as m008 from './migrations/008-unbounded-keys.js';
 import * as m009 from './migrations/009-scan-log.js';
 import * as m010 from './migrations/010-labels-and-deletions.js';
+import * as m011 from './migrations/011-void-tickets.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -25,6 +26,7 @@ const migrations: Record<string, DialectMigration> = {
   '008-unbounded-keys': m008,
   '009-scan-log': m009,
   '010-labels-and-deletions': m010,
+  '011-void-tickets': m011,
 };
 
 class StaticProvider implements MigrationProvider {

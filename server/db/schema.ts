@@ -33,6 +33,8 @@ export interface EventCountersTable {
   event_seq: number;
   slot: number;
   redeemed: number;
+  /** Void tickets of the event (migration 011): bumped on slot 0 by the organiser's voids. */
+  voided: Generated<number>;
 }
 
 export interface TicketBatchesTable {
@@ -65,6 +67,10 @@ export interface TicketsTable {
   label: Generated<string | null>;
   /** The label folded for search (see server/domain/tickets/labels.ts); null without a label. */
   label_key: Generated<string | null>;
+  /** When the organiser voided the ticket (migration 011); null unless void. A void ticket is never redeemed. */
+  voided_at: Generated<string | null>;
+  /** The organiser's reason for the void, if given. */
+  void_reason: Generated<string | null>;
 }
 
 /** Events being deleted: marked (and handed to a placeholder owner) at once, their rows removed in the background. */
@@ -117,7 +123,16 @@ export interface DoorSessionsTable {
 }
 
 /** Outcomes a door scan is logged with: the scan's own, or `undone` for the undo of an admission. */
-export type ScanLogOutcome = 'admitted' | 'already_redeemed' | 'not_found' | 'wrong_event' | 'unreadable' | 'undone';
+export type ScanLogOutcome =
+  | 'admitted'
+  | 'already_redeemed'
+  | 'not_found'
+  | 'wrong_event'
+  | 'unreadable'
+  | 'void'
+  | 'undone'
+  | 'voided'
+  | 'unvoided';
 
 export interface ScansTable {
   seq: Generated<number>;
@@ -132,7 +147,7 @@ export interface ScansTable {
   redeemed_at: string | null;
   duplicate_scans: number | null;
   first_door: string | null;
-  /** Why an organiser undid an admission (migration 009); null otherwise. */
+  /** Why an organiser undid an admission (migration 009) or voided a ticket (011); null otherwise. */
   reason: Generated<string | null>;
 }
 
@@ -155,6 +170,8 @@ export interface BatchCountersTable {
   batch_seq: number;
   slot: number;
   redeemed: number;
+  /** Void tickets of the batch (migration 011). */
+  voided: Generated<number>;
 }
 
 export interface Database {

@@ -1,7 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorCode } from '../../shared/error-codes.js';
-import { AlreadyRedeemedProblem, type Ticket, TicketIdParams, TicketResponse } from '../../shared/schemas.js';
+import {
+  AlreadyRedeemedProblem,
+  type Ticket,
+  TicketIdParams,
+  TicketResponse,
+  TicketVoidProblem,
+} from '../../shared/schemas.js';
 import type { Redeemer, RedeemResult } from '../domain/redemption/redeemer.js';
 import { AppError, problemBody } from '../errors.js';
 import { whyNotAScan } from './public/scan-intent.js';
@@ -29,7 +35,9 @@ export function redeemRouteSchema(summary: string, tags: string[]) {
     headers: IdempotencyHeaders,
     response: {
       200: TicketResponse,
-      410: AlreadyRedeemedProblem,
+      410: Type.Union([AlreadyRedeemedProblem, TicketVoidProblem], {
+        description: 'ticket_already_redeemed, or ticket_void for a ticket the organiser voided',
+      }),
       ...problems(400, 404, 429),
     },
   };
@@ -75,6 +83,8 @@ export async function sendRedeemResult(
       return reply.code(200).send({ ticket: result.ticket });
     case 'duplicate':
       return sendAlreadyRedeemed(reply, result.ticket, result.duplicateScans);
+    case 'void':
+      return sendTicketVoid(reply);
     case 'unknown':
       throw await unknownTicket(reply);
   }
@@ -107,6 +117,20 @@ export function sendAlreadyRedeemed(
       ...problemBody(ErrorCode.ticketAlreadyRedeemed, 410, `This ticket was already redeemed at ${ticket.redeemedAt}.`),
       redeemedAt: ticket.redeemedAt,
       duplicateScans,
+      ...extra,
+    });
+}
+
+/**
+ * The 410 of a void ticket: the organiser cancelled it, so it admits no one. The organiser's reason
+ * stays theirs (the door sees it, whoever holds the code does not). GET /status adds the ticket.
+ */
+export function sendTicketVoid(reply: FastifyReply, extra: Record<string, unknown> = {}) {
+  return reply
+    .code(410)
+    .type('application/problem+json; charset=utf-8')
+    .send({
+      ...problemBody(ErrorCode.ticketVoid, 410, 'This ticket was voided by the organiser: it admits no one.'),
       ...extra,
     });
 }

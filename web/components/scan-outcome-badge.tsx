@@ -2,6 +2,7 @@ import { Badge, type MantineSize } from '@mantine/core';
 import {
   IconAlertTriangleFilled,
   IconArrowBackUp,
+  IconBan,
   IconCircleCheckFilled,
   IconCircleXFilled,
   IconHelpCircleFilled,
@@ -19,7 +20,10 @@ export const outcomeLooks: Record<LoggedScanOutcome, { background: string; foreg
   wrong_event: { ...verdictColors.amber, icon: IconAlertTriangleFilled },
   not_found: { ...verdictColors.grey, icon: IconHelpCircleFilled },
   unreadable: { ...verdictColors.grey, icon: IconHelpCircleFilled },
+  void: { ...verdictColors.refuse, icon: IconBan },
   undone: { background: '#3b4aa8', foreground: '#ffffff', icon: IconArrowBackUp },
+  voided: { background: '#5c2a8a', foreground: '#ffffff', icon: IconBan },
+  unvoided: { background: '#3b4aa8', foreground: '#ffffff', icon: IconArrowBackUp },
 };
 
 /** A scan's outcome as a small badge: icon, word and colour, so colour is never the only cue. */

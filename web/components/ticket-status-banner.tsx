@@ -4,7 +4,7 @@ import type { TicketStatus } from '../../shared/schemas.js';
 import { formatTimestamp } from '../lib/format.js';
 import { statusColors } from '../lib/status-colors.js';
 
-/** The big, unmistakable answer: OK in green, or REDEEMED in red with when. */
+/** The big, unmistakable answer: OK in green, REDEEMED in red with when, or VOID (the organiser cancelled it). */
 export function TicketStatusBanner({ status, redeemedAt }: { status: TicketStatus; redeemedAt: string | null }) {
   const ok = status === 'ok';
   const Icon = ok ? IconCircleCheckFilled : IconCircleXFilled;
@@ -31,14 +31,16 @@ export function TicketStatusBanner({ status, redeemedAt }: { status: TicketStatu
             lh={1}
             style={{ letterSpacing: '0.02em', overflowWrap: 'anywhere' }}
           >
-            {ok ? 'OK' : 'REDEEMED'}
+            {ok ? 'OK' : status === 'void' ? 'VOID' : 'REDEEMED'}
           </Text>
           <Text fz={{ base: 'md', sm: 'lg' }} fw={600}>
             {ok
               ? 'Valid ticket, not redeemed yet.'
-              : redeemedAt
-                ? `Redeemed ${formatTimestamp(redeemedAt)}`
-                : 'Already redeemed.'}
+              : status === 'void'
+                ? 'Cancelled by the organiser: it admits no one.'
+                : redeemedAt
+                  ? `Redeemed ${formatTimestamp(redeemedAt)}`
+                  : 'Already redeemed.'}
           </Text>
         </Stack>
       </Group>

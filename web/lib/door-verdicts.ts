@@ -29,6 +29,7 @@ const looks: Record<ScanOutcome, VerdictLook> = {
   wrong_event: { word: 'WRONG EVENT', tone: 'wrong', ...verdictColors.amber, feedback: 'refuse' },
   not_found: { word: 'NOT FOUND', tone: 'unknown', ...verdictColors.grey, feedback: 'refuse' },
   unreadable: { word: 'UNREADABLE', tone: 'unknown', ...verdictColors.grey, feedback: 'refuse' },
+  void: { word: 'VOID', tone: 'refuse', ...verdictColors.refuse, feedback: 'refuse' },
 };
 
 /** The look of a decided outcome. */
@@ -69,11 +70,14 @@ export function formatDoorTime(iso: string): string {
 }
 
 /** Words for the recent-scans list. */
-export const outcomeLabels: Record<ScanOutcome | 'undone', string> = {
+export const outcomeLabels: Record<ScanOutcome | 'undone' | 'voided' | 'unvoided', string> = {
   admitted: 'Admitted',
   already_redeemed: 'Already used',
   wrong_event: 'Wrong event',
   not_found: 'Not found',
   unreadable: 'Unreadable',
+  void: 'Void',
   undone: 'Undone',
+  voided: 'Voided',
+  unvoided: 'Unvoided',
 };

@@ -47,7 +47,10 @@ export const scanOutcomes: readonly LoggedScanOutcome[] = [
   'wrong_event',
   'not_found',
   'unreadable',
+  'void',
   'undone',
+  'voided',
+  'unvoided',
 ];
 
 // TanStack Router JSON-parses search values, so "?q=123" arrives as a number.

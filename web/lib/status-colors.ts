@@ -5,4 +5,5 @@
 export const statusColors = {
   ok: '#1b7a34',
   redeemed: '#b3261e',
+  void: '#8a1c1c',
 } as const;

@@ -5,7 +5,7 @@ import type { Ticket } from '../../../shared/schemas.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { canonicalId } from '../common.js';
-import { redeemedCounts } from '../events/event-counters.js';
+import { eventCounts } from '../events/event-counters.js';
 import type { DoorScanDecision, Redeemer } from '../redemption/redeemer.js';
 import { undoAdmission } from '../scans/undo-admission.js';
 import { getTicket } from '../tickets/get-ticket.js';
@@ -41,7 +41,7 @@ export async function getDoorStatus(db: Db, session: DoorSession): Promise<DoorM
     .select(['initial_tickets', 'additional_tickets'])
     .where('seq', '=', session.event.seq)
     .executeTakeFirstOrThrow();
-  const counts = await redeemedCounts(db, [session.event.seq]);
+  const counts = (await eventCounts(db, [session.event.seq])).get(session.event.seq);
   const { seq: _e, ...doorEvent } = session.event;
   const { seq: _l, ...doorLink } = session.doorLink;
   return {
@@ -50,7 +50,8 @@ export async function getDoorStatus(db: Db, session: DoorSession): Promise<DoorM
     device: session.device,
     expiresAt: session.expiresAt,
     totalTickets: Number(event.initial_tickets) + Number(event.additional_tickets),
-    redeemedTickets: counts.get(session.event.seq) ?? 0,
+    redeemedTickets: counts?.redeemed ?? 0,
+    voidTickets: counts?.voided ?? 0,
   };
 }
 

@@ -29,11 +29,33 @@ export async function redeemedCounts(db: Db, eventSeqs: number[]): Promise<Map<n
   return new Map(rows.map((r) => [Number(r.event_seq), Number(r.redeemed)]));
 }
 
-/** API views of event rows with their redeemed counts. */
+/** Redeemed and void counts of several events, summed over their slots (an event without rows: absent). */
+export async function eventCounts(
+  db: Db,
+  eventSeqs: number[],
+): Promise<Map<number, { redeemed: number; voided: number }>> {
+  if (eventSeqs.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('event_counters')
+    .select((eb) => [
+      'event_seq',
+      eb.fn.sum<string | number>('redeemed').as('redeemed'),
+      eb.fn.sum<string | number>('voided').as('voided'),
+    ])
+    .where('event_seq', 'in', eventSeqs)
+    .groupBy('event_seq')
+    .execute();
+  return new Map(rows.map((r) => [Number(r.event_seq), { redeemed: Number(r.redeemed), voided: Number(r.voided) }]));
+}
+
+/** API views of event rows with their redeemed and void counts. */
 export async function withCounters(db: Db, rows: Selectable<EventsTable>[]): Promise<Event[]> {
-  const counts = await redeemedCounts(
+  const counts = await eventCounts(
     db,
     rows.map((r) => Number(r.seq)),
   );
-  return rows.map((r) => toEvent(r, counts.get(Number(r.seq)) ?? 0));
+  return rows.map((r) => {
+    const count = counts.get(Number(r.seq));
+    return toEvent(r, count?.redeemed ?? 0, count?.voided ?? 0);
+  });
 }

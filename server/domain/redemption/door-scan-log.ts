@@ -39,7 +39,12 @@ export async function findLoggedScan(db: Db, scanId: string): Promise<LoggedScan
  * be one this door link drew for a scan; any other use of a known id is refused.
  */
 export async function replayDoorScan(db: Db, logged: LoggedScan, door: DoorScanPlace): Promise<DoorScanDecision> {
-  if (logged.door_link_seq !== door.linkSeq || logged.outcome === 'undone') {
+  if (
+    logged.door_link_seq !== door.linkSeq ||
+    logged.outcome === 'undone' ||
+    logged.outcome === 'voided' ||
+    logged.outcome === 'unvoided'
+  ) {
     throw AppError.validation([{ field: 'scanId', message: 'is the id of another scan: draw a new one per scan' }]);
   }
   const outcome: ScanOutcome = logged.outcome;

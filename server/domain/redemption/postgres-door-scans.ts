@@ -5,9 +5,10 @@ import { assertDoorLinkLive } from '../doors/door-sessions.js';
 import { COUNTER_SLOTS } from '../events/event-counters.js';
 import type { EventChanges } from '../live/changes.js';
 import { findLoggedScan, replayDoorScan } from './door-scan-log.js';
-import { type KnownRedeemed, redeemedTicket, type TicketContexts } from './process-caches.js';
+import { type KnownRedeemed, redeemedTicket, type TicketContexts, voidTicketView } from './process-caches.js';
 import { type DoorScanDecision, type DoorScanInput, PUBLIC_DOOR } from './redeemer.js';
 import type { RefusedRow, WonRow } from './rows.js';
+import { logVoidScan } from './void-scans.js';
 
 const SCAN_COLUMNS = `id, event_seq, door_link_seq, session_seq, device, ticket_id, outcome, at,
   redeemed_at, duplicate_scans, first_door`;
@@ -49,12 +50,20 @@ const statements = {
       select $7::varchar, $3::integer, $4::integer, $5::integer, $6::varchar, $1::varchar, 'already_redeemed', $2::varchar,
         redeemed_at, duplicate_scans, first_door from named)
     select event_seq, batch_seq, redeemed_at, duplicate_scans, first_door from named`,
-  /** Neither: the ticket's event if it exists ($1), to tell wrong_event from not_found. */
-  eventOf: 'select event_seq from tickets where id = $1',
+  /** Neither: the ticket's event if it exists ($1), to tell wrong_event from not_found, and whether it is void. */
+  eventOf: 'select event_seq, batch_seq, voided_at, void_reason from tickets where id = $1',
   log: `insert into scans (${SCAN_COLUMNS})
     values ($7::varchar, $3::integer, $4::integer, $5::integer, $6::varchar, $1::varchar, $8::varchar, $2::varchar,
       null, null, null)`,
 };
+
+/** A ticket neither won nor refused: its event, and whether the organiser voided it. */
+interface VoidableRow {
+  event_seq: number;
+  batch_seq: number;
+  voided_at: string | null;
+  void_reason: string | null;
+}
 
 /** At a door, a refusal also names the door that admitted the ticket. */
 interface DoorRefusedRow extends RefusedRow {
@@ -127,12 +136,18 @@ export class PostgresDoorScans {
         };
       }
       this.known.delete(id);
-      const [other] = (await this.db.executeQuery<{ event_seq: number }>(CompiledQuery.raw(statements.eventOf, [id])))
-        .rows;
+      const [other] = (await this.db.executeQuery<VoidableRow>(CompiledQuery.raw(statements.eventOf, [id]))).rows;
       if (!other || Number(other.event_seq) !== door.eventSeq) {
         const outcome = other ? 'wrong_event' : 'not_found';
         await run(statements.log, [outcome]);
         return { outcome, scan };
+      }
+      // Void (migration 011's trigger kept it from being won): refused with the organiser's reason.
+      if (other.voided_at !== null) {
+        const reason = other.void_reason;
+        await logVoidScan(this.db, { ticketId: id, eventSeq: door.eventSeq, at, door, scanId, reason });
+        const context = await this.contexts.get(this.db, door.eventSeq, Number(other.batch_seq));
+        return { outcome: 'void', scan, ticket: voidTicketView(id, context), voidReason: reason };
       }
       // A ticket of ours that was neither ok nor redeemed a moment ago changed in between (an
       // undo racing this scan): decide again, once.

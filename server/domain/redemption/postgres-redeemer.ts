@@ -18,6 +18,7 @@ import {
 import type { RefusedRow, WonRow } from './rows.js';
 import { timeOrderedScanId } from './scan-ids.js';
 import { UnknownCodeCounter } from './unknown-code-counter.js';
+import { logVoidScan } from './void-scans.js';
 
 /**
  * The rule as PostgreSQL runs it, where each statement is a round trip and each transaction a
@@ -119,6 +120,12 @@ export class PostgresRedeemer implements Redeemer {
       const { minute, client } = unknownCodeKey(at, input.client);
       await this.unknownCodes.count(minute, client);
       return { outcome: 'unknown' };
+    }
+    // Void (migration 011's trigger kept it from being won): refused, and logged.
+    if (found.ticket.status === 'void') {
+      await logVoidScan(this.db, { ticketId: id, eventSeq: found.eventSeq, at, reason: found.voidReason });
+      this.changes?.touched(found.eventSeq);
+      return { outcome: 'void', ticket: found.ticket, reason: found.voidReason };
     }
     if (found.ticket.status === 'ok' || !(await this.isReplay(id, key, at))) return this.redeem(input);
     // A retry is not a scan: like a door's retry with its scanId, it adds nothing to the log.

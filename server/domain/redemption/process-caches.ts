@@ -68,6 +68,11 @@ export function redeemedTicket(id: string, context: TicketContext, redeemedAt: s
   return { id, eventId: context.eventId, status: 'redeemed', createdAt: context.createdAt, redeemedAt };
 }
 
+/** The API view of a void ticket from its context (a void ticket is never redeemed). */
+export function voidTicketView(id: string, context: TicketContext): Ticket {
+  return { id, eventId: context.eventId, status: 'void', createdAt: context.createdAt, redeemedAt: null };
+}
+
 /** Door link labels by seq, as a refused scan names the door of the first admission: a label never changes. */
 export class DoorLabels {
   private readonly entries = new Map<number, string>();

@@ -27,12 +27,14 @@ export function unknownCodeKey(at: string, client: string | undefined): { minute
 /**
  * How a scan was decided: `redeemed` (it won: the ticket was ok and now is redeemed), `replayed`
  * (a retry carrying the winning scan's idempotency key within 24 h: answered like the win), `duplicate`
- * (refused: the ticket was already redeemed) or `unknown` (no ticket has this code).
+ * (refused: the ticket was already redeemed), `void` (refused: the organiser voided it) or `unknown`
+ * (no ticket has this code).
  */
 export type RedeemResult =
   | { outcome: 'redeemed'; ticket: Ticket }
   | { outcome: 'replayed'; ticket: Ticket }
   | { outcome: 'duplicate'; ticket: Ticket; duplicateScans: number }
+  | { outcome: 'void'; ticket: Ticket; reason: string | null }
   | { outcome: 'unknown' };
 
 /** What the attempt log records of a scan of a ticket (unknown codes are counted, see RedeemInput.client). */
@@ -64,6 +66,8 @@ export interface DoorScanDecision {
   redeemedAt?: string;
   redeemedAtDoor?: string;
   duplicateScans?: number;
+  /** `void`: the organiser's reason for the void, if given. */
+  voidReason?: string | null;
 }
 
 /** The door a ticket was admitted through, as a refused scan names it, for the public endpoints. */

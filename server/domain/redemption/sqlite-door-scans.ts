@@ -6,9 +6,24 @@ import { revokedDoorLink } from '../doors/door-sessions.js';
 import { COUNTER_SLOTS } from '../events/event-counters.js';
 import { countBatchStatement } from './batch-counters.js';
 import { type LoggedScan, loggedScanColumns, replayDoorScan } from './door-scan-log.js';
-import { type DoorLabels, type KnownRedeemed, redeemedTicket, type TicketContexts } from './process-caches.js';
+import {
+  type DoorLabels,
+  type KnownRedeemed,
+  redeemedTicket,
+  type TicketContexts,
+  voidTicketView,
+} from './process-caches.js';
 import type { DoorScanDecision, DoorScanInput } from './redeemer.js';
 import type { RefusedRow, WonRow } from './rows.js';
+import { logVoidScan } from './void-scans.js';
+
+/** A ticket neither won nor refused: its event, and whether the organiser voided it. */
+interface VoidableRow {
+  event_seq: number;
+  batch_seq: number;
+  voided_at: string | null;
+  void_reason: string | null;
+}
 
 /** At a door, a refusal also names the door link that admitted the ticket. */
 interface DoorRefusedRow extends RefusedRow {
@@ -67,9 +82,12 @@ function compileStatements(db: Kysely<Database>) {
         .where('event_seq', '=', p.eventSeq)
         .returning(['event_seq', 'batch_seq', 'redeemed_at', 'duplicate_scans', 'redeemed_door_seq']),
     ),
-    /** Neither: which event the ticket belongs to, if it exists at all. */
+    /** Neither: which event the ticket belongs to, if it exists at all, and whether it is void. */
     eventOf: precompile<{ id: string }>(['id'], (p) =>
-      db.selectFrom('tickets').select(['event_seq', 'redeemed_at']).where('id', '=', p.id),
+      db
+        .selectFrom('tickets')
+        .select(['event_seq', 'batch_seq', 'redeemed_at', 'voided_at', 'void_reason'])
+        .where('id', '=', p.id),
     ),
     count: precompile<{ eventSeq: number; slot: number }>(['eventSeq', 'slot'], (p) =>
       db
@@ -203,11 +221,19 @@ export class SqliteDoorScans {
         };
       }
       this.known.delete(id);
-      const [other] = (await trx.executeQuery<{ event_seq: number }>(this.sql.eventOf({ id }))).rows;
+      const [other] = (await trx.executeQuery<VoidableRow>(this.sql.eventOf({ id }))).rows;
       if (!other || Number(other.event_seq) !== door.eventSeq) {
         const outcome = other ? 'wrong_event' : 'not_found';
         await log(outcome);
         return { outcome, scan };
+      }
+      // Void (migration 011's trigger kept it from being won): refused with the organiser's reason.
+      if (other.voided_at !== null) {
+        const reason = other.void_reason;
+        await logVoidScan(trx, { ticketId: id, eventSeq: door.eventSeq, at, door, scanId, reason });
+        touched.add(door.eventSeq);
+        const context = await this.contexts.get(trx, door.eventSeq, Number(other.batch_seq));
+        return { outcome: 'void', scan, ticket: voidTicketView(id, context), voidReason: reason };
       }
     }
     // Still ours and still neither ok nor redeemed after two rounds: cannot happen in one

@@ -21,6 +21,7 @@ import type { RefusedRow, WonRow } from './rows.js';
 import { timeOrderedScanId } from './scan-ids.js';
 import { SqliteDoorScans } from './sqlite-door-scans.js';
 import { SqliteSyncRedemptions, type SyncScan } from './sqlite-sync-redemptions.js';
+import { logVoidScan } from './void-scans.js';
 
 /**
  * Decides one scan inside a group's transaction, adding to `touched` the event whose log or
@@ -279,6 +280,12 @@ export class SqliteRedeemer implements Redeemer {
     if (!found) {
       await trx.executeQuery(this.sql.countUnknown(unknownCodeKey(at, input.client)));
       return { outcome: 'unknown' };
+    }
+    // Void (migration 011's trigger kept it from being won): refused, and logged.
+    if (found.ticket.status === 'void') {
+      await logVoidScan(trx, { ticketId: id, eventSeq: found.eventSeq, at, reason: found.voidReason });
+      touched.add(found.eventSeq);
+      return { outcome: 'void', ticket: found.ticket, reason: found.voidReason };
     }
     // A retry is not a scan: like a door's retry with its scanId, it adds nothing to the log.
     return { outcome: 'replayed', ticket: found.ticket };

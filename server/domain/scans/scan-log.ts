@@ -9,12 +9,12 @@ import { PUBLIC_DOOR } from '../redemption/redeemer.js';
 export const ORGANISER_DOOR = 'organiser';
 
 /**
- * The door a scan names: its door link's label; without one, "organiser" for an undo (only the
- * organiser undoes without a door link) and "public link" for a scan of a public endpoint.
+ * The door a scan names: its door link's label; without one, "organiser" for an undo, a void or
+ * an unvoid (only the organiser makes those without a door link) and "public link" for a scan of a public endpoint.
  */
 export function doorOfScan(label: string | null, outcome: LoggedScanOutcome): string {
   if (label !== null) return label;
-  return outcome === 'undone' ? ORGANISER_DOOR : PUBLIC_DOOR;
+  return outcome === 'undone' || outcome === 'voided' || outcome === 'unvoided' ? ORGANISER_DOOR : PUBLIC_DOOR;
 }
 
 /** A row of the log as pages read it: its position (seq) and what a Scan shows. */

@@ -24,7 +24,7 @@ interface CellSource {
  */
 const COLUMN_CELLS = {
   ticket_id: ({ row }: CellSource) => row.id,
-  status: ({ row }: CellSource) => ticketStatus(row.redeemed_at),
+  status: ({ row }: CellSource) => ticketStatus(row.redeemed_at, row.voided_at),
   created_at: ({ row, times }: CellSource) => times.get(Number(row.batch_seq)) ?? '',
   redeemed_at: ({ row }: CellSource) => row.redeemed_at ?? '',
   ticket_url: ({ row, ticketUrl }: CellSource) => ticketUrl(row.id),
@@ -84,7 +84,7 @@ export interface TicketExport {
 /** Which tickets of an owned event a download holds: everything is checked before a byte is sent. */
 export interface TicketSelection {
   event: { id: string; seq: number; name: string; date: string };
-  status: 'ok' | 'redeemed' | 'all';
+  status: 'ok' | 'redeemed' | 'void' | 'all';
   batchId?: string;
   batchSeq?: number;
   /** The filename's end: `ok-tickets`, `redeemed-tickets`, `tickets` or `batch-<first 8 of its id>`. */
@@ -96,7 +96,7 @@ export async function selectTickets(
   db: Db,
   ownerId: string,
   eventId: string,
-  query: { status?: 'ok' | 'redeemed' | 'all'; batch?: string },
+  query: { status?: 'ok' | 'redeemed' | 'void' | 'all'; batch?: string },
 ): Promise<TicketSelection> {
   const event = await getOwnedEventRow(db, ownerId, eventId);
   const status = query.status ?? 'ok';
@@ -146,7 +146,7 @@ export async function exportTickets(
   db: Db,
   ownerId: string,
   eventId: string,
-  query: { status?: 'ok' | 'redeemed' | 'all'; batch?: string; columns?: string },
+  query: { status?: 'ok' | 'redeemed' | 'void' | 'all'; batch?: string; columns?: string },
   ticketUrl: (ticketId: string) => string,
 ): Promise<TicketExport> {
   const columns = parseCsvColumns(query.columns);

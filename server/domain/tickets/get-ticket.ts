@@ -14,10 +14,13 @@ function ticketQuery(db: Db, ticketId: string) {
       .innerJoin('events', 'events.seq', 'tickets.event_seq')
       .select([
         'tickets.id',
+        'tickets.event_seq',
         'events.id as event_id',
         'tickets.redeemed_at',
         'tickets.redeem_key',
         'tickets.duplicate_scans',
+        'tickets.voided_at',
+        'tickets.void_reason',
         'ticket_batches.created_at',
       ])
       // A ticket of an event being deleted is gone at once (server/domain/events/delete-event.ts).
@@ -28,10 +31,18 @@ function ticketQuery(db: Db, ticketId: string) {
   );
 }
 
-/** A ticket by id, for anyone holding its code; null when unknown. */
-export async function findTicket(db: Db, ticketId: string): Promise<{ ticket: Ticket; duplicateScans: number } | null> {
+/**
+ * A ticket by id, for anyone holding its code, with its refused scans and, when void, the
+ * organiser's reason; null when unknown.
+ */
+export async function findTicket(
+  db: Db,
+  ticketId: string,
+): Promise<{ ticket: Ticket; duplicateScans: number; voidReason: string | null; eventSeq: number } | null> {
   const row = await ticketQuery(db, ticketId).executeTakeFirst();
-  return row ? { ticket: toTicket(row), duplicateScans: Number(row.duplicate_scans) } : null;
+  if (!row) return null;
+  const found = { ticket: toTicket(row), duplicateScans: Number(row.duplicate_scans) };
+  return { ...found, voidReason: row.void_reason, eventSeq: Number(row.event_seq) };
 }
 
 /** A ticket by id; 404 ticket_not_found when unknown. */
@@ -68,6 +79,8 @@ export async function getOwnedTicket(
   return {
     ...toTicket(row),
     label: row.label,
+    voidedAt: row.voided_at,
+    voidReason: row.void_reason,
     event: { id: row.event_id, name: row.event_name, date: row.event_date },
   };
 }

@@ -63,7 +63,7 @@ export async function findGuests(db: Db, session: DoorSession, q: string): Promi
       ref: doorRef(session, Number(row.seq)),
       codeStart: row.id.slice(0, 8),
       label: row.label ?? '',
-      status: ticketStatus(row.redeemed_at),
+      status: ticketStatus(row.redeemed_at, row.voided_at),
       redeemedAt: row.redeemed_at,
     })),
     more: rows.length > max,

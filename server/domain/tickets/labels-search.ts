@@ -49,14 +49,16 @@ export async function searchByLabel(
   const afterSeq = after?.seq ?? 0;
   const status =
     search.status === 'ok'
-      ? sql`and t.redeemed_at is null`
+      ? sql`and t.redeemed_at is null and t.voided_at is null`
       : search.status === 'redeemed'
         ? sql`and t.redeemed_at is not null`
-        : sql``;
+        : search.status === 'void'
+          ? sql`and t.voided_at is not null`
+          : sql``;
   const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
   if (sqlite && [...key].length >= 3) {
     const phrase = `"${key.replaceAll('"', '""')}"`;
-    const found = await sql<LabelledRow>`select t.seq, t.batch_seq, t.id, t.redeemed_at, t.label
+    const found = await sql<LabelledRow>`select t.seq, t.batch_seq, t.id, t.redeemed_at, t.label, t.voided_at
       from ticket_labels l join tickets t on t.seq = l.rowid
       where ticket_labels match ${phrase} and l.event_seq = ${search.eventSeq} and l.rowid > ${afterSeq}
         and instr(l.label_key, ${key}) > 0 ${status}
@@ -64,7 +66,7 @@ export async function searchByLabel(
     return found.rows;
   }
   const contains = sqlite ? sql`instr(t.label_key, ${key}) > 0` : sql`t.label_key like ${likePattern(key)} escape '\\'`;
-  const found = await sql<LabelledRow>`select t.seq, t.batch_seq, t.id, t.redeemed_at, t.label
+  const found = await sql<LabelledRow>`select t.seq, t.batch_seq, t.id, t.redeemed_at, t.label, t.voided_at
     from tickets t
     where t.event_seq = ${search.eventSeq} and t.label_key is not null and t.seq > ${afterSeq}
       and ${contains} ${status}

@@ -20,6 +20,7 @@ export async function listBatches(db: Db, ownerId: string, eventId: string): Pro
       sql<number | string | null>`(select sum(c.redeemed) from batch_counters c where c.batch_seq = b.seq)`.as(
         'redeemed',
       ),
+      sql<number | string | null>`(select sum(c.voided) from batch_counters c where c.batch_seq = b.seq)`.as('voided'),
       // The initial batch was made with the event: the event's first batch.
       sql<number | string>`(select min(f.seq) from ticket_batches f where f.event_seq = b.event_seq)`.as('first'),
     ])
@@ -32,6 +33,7 @@ export async function listBatches(db: Db, ownerId: string, eventId: string): Pro
     count: Number(r.count),
     createdAt: r.created_at,
     redeemed: Number(r.redeemed ?? 0),
+    voided: Number(r.voided ?? 0),
     initial: Number(r.seq) === Number(r.first),
   }));
 }

@@ -37,6 +37,8 @@ export interface TicketPageRow {
   id: string;
   redeemed_at: string | null;
   label: string | null;
+  /** When the organiser voided it (a void ticket is never redeemed). */
+  voided_at: string | null;
 }
 
 export interface TicketPage {
@@ -83,11 +85,13 @@ async function ticketRows(
   const base = () => {
     let query = db
       .selectFrom('tickets')
-      .select(['seq', 'batch_seq', 'id', 'redeemed_at', 'label'])
+      .select(['seq', 'batch_seq', 'id', 'redeemed_at', 'label', 'voided_at'])
       .where('event_seq', '=', filter.eventSeq);
     if (filter.batchSeq !== undefined) query = query.where('batch_seq', '=', filter.batchSeq);
-    if (filter.status === 'ok') query = query.where('redeemed_at', 'is', null);
+    // A void ticket is never redeemed, so `redeemed` needs no void condition.
+    if (filter.status === 'ok') query = query.where('redeemed_at', 'is', null).where('voided_at', 'is', null);
     if (filter.status === 'redeemed') query = query.where('redeemed_at', 'is not', null);
+    if (filter.status === 'void') query = query.where('voided_at', 'is not', null);
     return query.orderBy('batch_seq').orderBy('seq');
   };
   // Keyset continuation in index seeks: the rest of the current batch, then later batches, one
@@ -124,6 +128,7 @@ export function toTicketPage(rows: TicketPageRow[], filter: Pick<TicketFilter, '
         id: r.id,
         event_id: filter.eventId,
         redeemed_at: r.redeemed_at,
+        voided_at: r.voided_at,
         created_at: times.get(Number(r.batch_seq)) ?? '',
       }),
       label: r.label,

@@ -6,10 +6,13 @@ export interface TicketViewRow {
   event_id: string;
   redeemed_at: string | null;
   created_at: string;
+  /** When the organiser voided it (migration 011); absent where a view never reads void tickets. */
+  voided_at?: string | null;
 }
 
-/** A ticket is redeemed once it has a redemption time. */
-export function ticketStatus(redeemedAt: string | null): TicketStatus {
+/** A ticket is void once voided (it is then never redeemed), redeemed once it has a redemption time. */
+export function ticketStatus(redeemedAt: string | null, voidedAt: string | null = null): TicketStatus {
+  if (voidedAt !== null) return 'void';
   return redeemedAt === null ? 'ok' : 'redeemed';
 }
 
@@ -18,7 +21,7 @@ export function toTicket(row: TicketViewRow): Ticket {
   return {
     id: row.id,
     eventId: row.event_id,
-    status: ticketStatus(row.redeemed_at),
+    status: ticketStatus(row.redeemed_at, row.voided_at ?? null),
     createdAt: row.created_at,
     redeemedAt: row.redeemed_at,
   };

@@ -16,6 +16,7 @@ import { importLabels } from '../../domain/tickets/labels-csv.js';
 import { AppError } from '../../errors.js';
 import { sessionOf } from '../../plugins/auth.js';
 import { problems } from '../responses.js';
+import voidBatchRoutes from './void-batch.js';
 
 const tags = ['events'];
 
@@ -104,6 +105,8 @@ const eventControlRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return importLabels(app.store.db, sessionOf(request).user.id, request.params.eventId, body);
     },
   );
+
+  await app.register(voidBatchRoutes);
 };
 
 export default eventControlRoutes;

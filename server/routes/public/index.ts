@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { PublicTicketResponse, RedeemedStatusProblem, TicketIdParams } from '../../../shared/schemas.js';
+import { Type } from 'typebox';
+import {
+  PublicTicketResponse,
+  RedeemedStatusProblem,
+  TicketIdParams,
+  TicketVoidProblem,
+} from '../../../shared/schemas.js';
 import { findPublicTicket } from '../../domain/tickets/get-ticket.js';
 import {
   type RenderRedeemResult,
@@ -8,6 +14,7 @@ import {
   refuseNonScans,
   sendAlreadyRedeemed,
   sendRedeemResult,
+  sendTicketVoid,
   unknownTicket,
 } from '../redeem-reply.js';
 import { noStore, problems } from '../responses.js';
@@ -82,17 +89,24 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
 
   const statusSchema = {
-    summary: 'Ticket status without changing it: 200 ok, 410 redeemed, 404 unknown',
+    summary: 'Ticket status without changing it: 200 ok, 410 redeemed or void, 404 unknown',
     tags,
     security: [],
     params: TicketIdParams,
-    response: { 200: PublicTicketResponse, 410: RedeemedStatusProblem, ...problems(400, 404, 429) },
+    response: {
+      200: PublicTicketResponse,
+      410: Type.Union([RedeemedStatusProblem, TicketVoidProblem], {
+        description: 'ticket_already_redeemed, or ticket_void for a ticket the organiser voided (both with the ticket)',
+      }),
+      ...problems(400, 404, 429),
+    },
   };
   // The ticket comes with its event's name and date, for the holder's public page (/t/:ticketId).
   const answerStatus = async (ticketId: string, reply: FastifyReply) => {
     const found = await findPublicTicket(app.store.db, ticketId);
     if (!found) throw await unknownTicket(reply);
     const { ticket, duplicateScans } = found;
+    if (ticket.status === 'void') return sendTicketVoid(reply, { ticket });
     if (ticket.redeemedAt === null) return reply.code(200).send({ ticket });
     return sendAlreadyRedeemed(reply, ticket, duplicateScans, { ticket });
   };

@@ -17,7 +17,7 @@ body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif
 main{max-width:32rem;margin:0 auto;padding:2rem 1.25rem}
 h1{font-size:1.6rem;line-height:1.2;margin:0 0 1rem}
 .verdict{font-size:2.4rem;letter-spacing:.04em;padding:1rem;border-radius:.75rem;color:#fff;text-align:center}
-.admitted{background:#2b8a3e}.used{background:#c92a2a}.unknown{background:#495057}
+.admitted{background:#2b8a3e}.used{background:#c92a2a}.void{background:#a51d1d}.unknown{background:#495057}
 .warning{border-left:4px solid #e67700;background:#fff4e6;padding:.75rem 1rem;border-radius:.25rem}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;margin:1.25rem 0}dt{color:#495057}dd{margin:0;overflow-wrap:anywhere}
 button{font:inherit;font-weight:600;font-size:1.1rem;width:100%;padding:.9rem 1rem;border:0;border-radius:.5rem;background:#1c7ed6;color:#fff;cursor:pointer}
@@ -52,7 +52,7 @@ function sendHtml(reply: FastifyReply, status: number, html: string) {
 /**
  * The page of `GET /redeem/:ticketId` for a browser or a mail link scanner: what the link does,
  * the ticket's event and status, and for a ticket still ok the button that redeems it (a form
- * POST to the same path). 200 for a ticket, 404 for a code no ticket has.
+ * POST to the same path). 200 for a ticket, 410 for a void one (no button), 404 for a code no ticket has.
  */
 export function sendRedeemLinkPage(
   reply: FastifyReply,
@@ -69,6 +69,11 @@ admits one person, once: afterwards the ticket is refused everywhere. Don’t sh
   }
   const { ticket } = found;
   const id = escapeHtml(ticket.id);
+  if (ticket.status === 'void') {
+    const rows = `<dl>${eventRows(ticket.event)}<dt>Status</dt><dd><strong>Void</strong></dd><dt>Ticket</dt><dd class="id">${id}</dd></dl>`;
+    const body = `<h1 class="verdict void">VOID</h1>\n${rows}\n<p>The organiser cancelled this ticket: it admits no one.</p>`;
+    return sendHtml(reply, 410, layout('Void ticket', body));
+  }
   const status =
     ticket.redeemedAt === null ? 'Not used yet' : `<strong>Already used</strong> on ${time(ticket.redeemedAt)}`;
   const rows = `<dl>${eventRows(ticket.event)}<dt>Status</dt><dd>${status}</dd><dt>Ticket</dt><dd class="id">${id}</dd></dl>`;
@@ -81,8 +86,8 @@ admits one person, once: afterwards the ticket is refused everywhere. Don’t sh
 }
 
 /**
- * The answer to the page's button, for a browser: ADMITTED (200), ALREADY USED with when (410)
- * or NOT FOUND (404), as the JSON answer of the same scan would have it. `event` is the ticket's.
+ * The answer to the page's button, for a browser: ADMITTED (200), ALREADY USED with when (410),
+ * VOID (410) or NOT FOUND (404), as the JSON answer of the same scan would have it. `event` is the ticket's.
  */
 export function sendRedeemResultPage(
   reply: FastifyReply,
@@ -109,6 +114,15 @@ export function sendRedeemResultPage(
           'Already used',
           `<h1 class="verdict used">ALREADY USED</h1>
 <p>First used on ${time(result.ticket.redeemedAt ?? '')}. Refused scans since: ${result.duplicateScans}.</p>\n${rows}`,
+        ),
+      );
+    case 'void':
+      return sendHtml(
+        reply,
+        410,
+        layout(
+          'Void ticket',
+          `<h1 class="verdict void">VOID</h1>\n<p>The organiser cancelled this ticket: it admits no one.</p>\n${rows}`,
         ),
       );
     case 'unknown':

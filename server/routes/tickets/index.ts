@@ -7,6 +7,7 @@ import { redeemRouteSchema, sendRedeemResult } from '../redeem-reply.js';
 import { noStore, problems } from '../responses.js';
 import ticketLabelRoutes from './labels.js';
 import ticketUndoRoutes from './undo.js';
+import ticketVoidRoutes from './void.js';
 
 const tags = ['tickets'];
 
@@ -38,6 +39,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   await app.register(ticketLabelRoutes);
   await app.register(ticketUndoRoutes);
+  await app.register(ticketVoidRoutes);
 };
 
 export default ticketRoutes;

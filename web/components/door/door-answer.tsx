@@ -48,6 +48,12 @@ function verdictDetails(result: DoorScanResult): string[] {
       return ['No ticket has this code. Check it, or ask the organiser.'];
     case 'unreadable':
       return ['No ticket code in what was scanned.'];
+    case 'void': {
+      const reason = result.voidReason ? `Reason: ${result.voidReason}` : 'No reason given.';
+      return ['The organiser cancelled this ticket: do not admit.', reason, ticket].filter(
+        (line): line is string => line !== null,
+      );
+    }
   }
 }
 
