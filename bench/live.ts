@@ -2,14 +2,21 @@
  * Part of `npm run bench` (`--only live`): what live streams cost the door and how fast they are.
  * One event, door scans by wrk (POST /api/door/scans, tickets never scanned before) in
  * alternating rounds without and with 500 open streams of the same event
- * (GET /api/events/:eventId/live, read by this process); the door's throughput in both, and the
+ * (GET /api/events/:eventId/live); the door's throughput in both, and the
  * latency from a scan to the first frame of each stream that covers it (a `scan` or `counters`
  * frame whose id is at or past the scan's place in the log), p50/p95 over a sample of scans and
  * streams. A scan's time is its `at`, taken as the door decides it, just before the commit: the
  * latency is counted from a little before the commit, never after.
+ *
+ * The 500 streams are read by a process of their own (bench/live-subscribers.ts, raw sockets, at
+ * nice 19), not by this one: on 2 cores, 500 HTTP clients parsing every frame in the bench's own
+ * process took the CPU the server needed and made the streams look 2-9 times as costly as they
+ * are. Their CPU time is reported (clientCpuMs), and so is the server's CPU time per door scan
+ * with and without the streams (its own cost, less sensitive to a loaded machine than rates).
  */
+
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -27,6 +34,10 @@ export interface LiveResult {
   /** Door scans a second, median of the rounds, without and with the streams. */
   without: number;
   with: number;
+  /** The server's CPU time per door scan, µs, median of the rounds, without and with the streams. */
+  serverCpuUs: { without: number; with: number };
+  /** CPU the subscribers' process used while the door ran, ms per second (its cost on the same 2 cores). */
+  clientCpuMsPerS: number;
   /** Latency from a scan to its stream frames, ms. */
   p50: number;
   p95: number;
@@ -36,40 +47,65 @@ export interface LiveResult {
 const SUBSCRIBERS = 500;
 const CONNECTIONS = 64;
 
-/** One stream: the frames with an id, as (id, time received). */
+/** One sampled stream: the last id of each chunk received, as (id, time received). */
 interface Stream {
-  frames: { id: number; at: number }[];
-  close: () => void;
+  frames: [number, number][];
 }
 
-function openStream(url: string, token: string): Promise<Stream> {
-  return new Promise((resolve, reject) => {
-    const frames: { id: number; at: number }[] = [];
-    const req = http.get(url, { headers: { authorization: `Bearer ${token}` }, agent: false }, (res) => {
-      if (res.statusCode !== 200) {
-        reject(new Error(`live stream answered ${res.statusCode}`));
-        res.resume();
-        return;
-      }
-      let buffer = '';
-      let opened = false;
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        const now = Date.now();
-        buffer += chunk;
-        const cut = buffer.lastIndexOf('\n\n');
-        if (cut === -1) return;
-        const whole = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        for (const match of whole.matchAll(/^id: (\d+)$/gm)) frames.push({ id: Number(match[1]), at: now });
-        if (!opened) {
-          opened = true;
-          resolve({ frames, close: () => req.destroy() });
-        }
-      });
-    });
-    req.on('error', (err) => reject(err));
+/** The subscribers' process: opens `count` streams of `url`, reports the sampled streams' frames and its CPU time. */
+async function startSubscribers(url: string, token: string, count: number) {
+  const child = spawn(
+    'nice',
+    ['-n', '19', process.execPath, '--import', 'tsx', path.join(import.meta.dirname, 'live-subscribers.ts')],
+    {
+      env: { ...process.env, LIVE_URL: url, LIVE_TOKEN: token, LIVE_COUNT: String(count) },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const lines: string[] = [];
+  const waiters: (() => void)[] = [];
+  let out = '';
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+    for (const w of waiters.splice(0)) w();
   });
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    out += chunk;
+    let cut = out.indexOf('\n');
+    while (cut !== -1) {
+      lines.push(out.slice(0, cut));
+      out = out.slice(cut + 1);
+      cut = out.indexOf('\n');
+    }
+    for (const w of waiters.splice(0)) w();
+  });
+  const line = async () => {
+    while (lines.length === 0) {
+      if (exited) throw new Error('the subscribers process ended early');
+      await new Promise<void>((r) => waiters.push(r));
+    }
+    return lines.shift() as string;
+  };
+  if ((await line()) !== 'open') throw new Error('the subscribers did not open their streams');
+  return {
+    report: async () => {
+      child.stdin.write('report\n');
+      return JSON.parse(await line()) as { cpuMs: number; streams: [number, number][][] };
+    },
+    close: () => {
+      if (!exited) child.stdin.write('close\n');
+      setTimeout(() => child.kill(), 2000).unref();
+    },
+  };
+}
+
+/** CPU time (user + system) a process has used, ms, from /proc/<pid>/stat. */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** The `at` of the event's scans after `after`, by seq. */
@@ -101,22 +137,21 @@ async function scanTimes(databaseUrl: string, eventId: string, after: number): P
 function latencies(times: Map<number, number>, streams: Stream[]): number[] {
   const seqs = [...times.keys()].sort((a, b) => a - b);
   const step = Math.max(1, Math.floor(seqs.length / 200));
-  const sampled = streams.filter((_s, i) => i % 10 === 0);
   const out: number[] = [];
   for (let i = 0; i < seqs.length; i += step) {
     const seq = seqs[i] as number;
     const at = times.get(seq) as number;
-    for (const stream of sampled) {
+    for (const stream of streams) {
       // Ids only grow along a stream: the first frame at or past the scan.
       let lo = 0;
       let hi = stream.frames.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if ((stream.frames[mid] as { id: number }).id >= seq) hi = mid;
+        if ((stream.frames[mid] as [number, number])[0] >= seq) hi = mid;
         else lo = mid + 1;
       }
       const frame = stream.frames[lo];
-      if (frame) out.push(Math.max(0, frame.at - at));
+      if (frame) out.push(Math.max(0, frame[1] - at));
     }
   }
   return out;
@@ -133,7 +168,7 @@ async function measureLive(bench: Bench, label: string, databaseUrl: string, max
   const tickets = perRound * (2 * rounds + 1);
   const server = await startAdmit(databaseUrl, { LIVE_STREAMS_PER_SESSION: String(SUBSCRIBERS * 2) });
   running.add(server);
-  const streams: Stream[] = [];
+  let subscribers: Awaited<ReturnType<typeof startSubscribers>> | undefined;
   try {
     const headers = await registerRemote(server.url, 'live');
     const event = await createEventRemote(server.url, headers, 'Live', tickets);
@@ -146,7 +181,9 @@ async function measureLive(bench: Bench, label: string, databaseUrl: string, max
     const door = async () => {
       const slice = ids.slice(next, next + perRound);
       next += perRound;
-      return wrkIds({ url: server.url, ids: slice, mode: 'door', token, connections: CONNECTIONS, seconds });
+      const before = cpuMs(server.pid);
+      const run = await wrkIds({ url: server.url, ids: slice, mode: 'door', token, connections: CONNECTIONS, seconds });
+      return { run, cpuUs: ((cpuMs(server.pid) - before) * 1000) / Math.max(1, run.requests) };
     };
     await door(); // warm-up
     const result: LiveResult = {
@@ -155,48 +192,64 @@ async function measureLive(bench: Bench, label: string, databaseUrl: string, max
       rounds: [],
       without: 0,
       with: 0,
+      serverCpuUs: { without: 0, with: 0 },
+      clientCpuMsPerS: 0,
       p50: 0,
       p95: 0,
       samples: 0,
     };
     const all: number[] = [];
+    const cpu = { without: [] as number[], with: [] as number[], client: [] as number[] };
     for (let round = 1; round <= rounds; round++) {
       const measured: Partial<Record<'without' | 'with', WrkResult>> = {};
       for (const mode of round % 2 ? (['with', 'without'] as const) : (['without', 'with'] as const)) {
         if (mode === 'without') {
-          measured.without = await door();
+          const { run, cpuUs } = await door();
+          measured.without = run;
+          cpu.without.push(cpuUs);
           continue;
         }
-        for (let i = 0; i < SUBSCRIBERS; i += 50) {
-          streams.push(...(await Promise.all(Array.from({ length: 50 }, () => openStream(liveUrl, ownerToken)))));
-        }
+        subscribers = await startSubscribers(liveUrl, ownerToken, SUBSCRIBERS);
         await sleep(500);
         let after = 0;
         for (const seq of (await scanTimes(databaseUrl, event.id, 0)).keys()) after = Math.max(after, seq);
-        measured.with = await door();
+        const clientBefore = (await subscribers.report()).cpuMs;
+        const { run, cpuUs } = await door();
+        measured.with = run;
+        cpu.with.push(cpuUs);
         await sleep(1500);
+        const report = await subscribers.report();
+        cpu.client.push((report.cpuMs - clientBefore) / (run.seconds + 1.5));
         const times = await scanTimes(databaseUrl, event.id, after);
-        all.push(...latencies(times, streams));
-        for (const s of streams.splice(0)) s.close();
+        all.push(
+          ...latencies(
+            times,
+            report.streams.map((frames) => ({ frames })),
+          ),
+        );
+        subscribers.close();
+        subscribers = undefined;
         await sleep(300);
       }
       const { without, with: withStreams } = measured as Record<'without' | 'with', WrkResult>;
       result.rounds.push({ without, with: withStreams });
       clock.log(
-        `live ${label} round ${round}/${rounds}: door ${n0(without.rps)}/s without streams, ${n0(withStreams.rps)}/s with ${SUBSCRIBERS} (${f(withStreams.rps / without.rps, 2)}×)`,
+        `live ${label} round ${round}/${rounds}: door ${n0(without.rps)}/s without streams, ${n0(withStreams.rps)}/s with ${SUBSCRIBERS} (${f(withStreams.rps / without.rps, 2)}×); server CPU a scan ${f(cpu.without.at(-1) ?? 0, 0)} → ${f(cpu.with.at(-1) ?? 0, 0)} µs; subscribers ${f(cpu.client.at(-1) ?? 0, 0)} ms CPU/s`,
       );
     }
     result.without = median(result.rounds.map((r) => r.without.rps));
     result.with = median(result.rounds.map((r) => r.with.rps));
+    result.serverCpuUs = { without: median(cpu.without), with: median(cpu.with) };
+    result.clientCpuMsPerS = median(cpu.client);
     result.p50 = percentile(all, 50);
     result.p95 = percentile(all, 95);
     result.samples = all.length;
     clock.log(
-      `live ${label}: door ${n0(result.without)}/s → ${n0(result.with)}/s with ${SUBSCRIBERS} streams (${f(result.with / result.without, 2)}×, target ≥ 0.90); scan to stream p50 ${f(result.p50, 0)} ms, p95 ${f(result.p95, 0)} ms (${n0(all.length)} samples)`,
+      `live ${label}: door ${n0(result.without)}/s → ${n0(result.with)}/s with ${SUBSCRIBERS} streams (${f(result.with / result.without, 2)}×, target ≥ 0.90); server CPU a scan ${f(result.serverCpuUs.without, 0)} µs → ${f(result.serverCpuUs.with, 0)} µs; the subscribers' own process ${f(result.clientCpuMsPerS, 0)} ms CPU a second; scan to stream p50 ${f(result.p50, 0)} ms, p95 ${f(result.p95, 0)} ms (${n0(all.length)} samples)`,
     );
     return result;
   } finally {
-    for (const s of streams) s.close();
+    subscribers?.close();
     await server.stop();
     running.delete(server);
   }

@@ -181,6 +181,28 @@ describe('GET /api/events/:eventId/live', () => {
     await bogus.next((e) => e.event === 'scan' && dataOf(e).ticketId === ids[2], 1000);
   });
 
+  it('in a rush (more than 20 scans a read) sends a counters resync at the log position instead of every scan, then scans again', async () => {
+    const { owner, event, ids, door } = await fixture(100);
+    const s = await stream(event.id, owner.headers);
+    const opening = await s.next((e) => e.event === 'counters');
+    await Promise.all(ids.map((id) => doorScan(ctx.app, door.headers, id)));
+    const done = await s.next((e) => e.event === 'counters' && dataOf(e).redeemedTickets === 100, 2000);
+    expect(dataOf(done)).toEqual({ totalTickets: 100, redeemedTickets: 100 });
+    const frames = s.events.slice(s.events.indexOf(opening) + 1);
+    // Not 100 scan frames: at least one read saw more than 20 and sent the counters with its position.
+    expect(frames.filter((e) => e.event === 'scan').length).toBeLessThan(100);
+    const resyncs = frames.filter((e) => e.event === 'counters' && e.id !== null);
+    expect(resyncs.length).toBeGreaterThan(0);
+    const positions = frames.filter((e) => e.id !== null).map((e) => Number(e.id));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(new Set(positions).size).toBe(positions.length);
+    // Past the rush, each scan is sent again, after the resync's position.
+    const last = Math.max(...positions);
+    await doorScan(ctx.app, door.headers, ids[0] as string);
+    const scan = await s.next((e) => e.event === 'scan' && dataOf(e).outcome === 'already_redeemed', 1000);
+    expect(Number(scan.id)).toBeGreaterThan(last);
+  });
+
   it('sends a comment at least every heartbeat interval (15 s at most by default), and refuses a session past its stream limit', async () => {
     expect(configVariables.LIVE_HEARTBEAT_MS.default).toBeLessThanOrEqual(15_000);
     const { owner, event } = await fixture();

@@ -303,42 +303,52 @@ export class LiveHub {
     const before = frontier.settled;
     const settled = frontier.observe(head.visible, head.horizon);
     event.visible = head.visible;
+    // What each stream is sent by this read goes out in one write (one syscall, one segment): the
+    // new scans, or in a rush a counters resync, and the counters if they moved.
+    const counters = sameCounters(event.counters, head.counters) ? '' : sseFrame('counters', head.counters);
+    event.counters = head.counters;
     if (settled > before) {
       const scans = await readScansBetween(this.options.db, event.seq, before, settled, SCAN_BURST_MAX + 1);
       if (scans.length > SCAN_BURST_MAX) {
         // A rush: nobody reads hundreds of rows a second; the stream moves on with the counters.
         const moved = sseFrame('counters', head.counters, settled);
-        const plain = sseFrame('counters', head.counters);
+        const plain = counters || null;
         for (const sub of [...event.subscribers]) {
-          this.#write(sub, sub.cursor < settled ? moved : plain);
+          const frame = sub.cursor < settled ? moved : plain;
+          if (frame) this.#write(sub, frame);
           sub.cursor = Math.max(sub.cursor, settled);
         }
-        event.counters = head.counters;
       } else {
-        this.#sendScans(event, scans, before, settled);
+        this.#sendScans(event, scans, before, settled, counters);
       }
-    }
-    if (!sameCounters(event.counters, head.counters)) {
-      event.counters = head.counters;
-      const frame = sseFrame('counters', head.counters);
-      for (const sub of [...event.subscribers]) this.#write(sub, frame);
+    } else if (counters) {
+      for (const sub of [...event.subscribers]) this.#write(sub, counters);
     }
     if (event.dirty || frontier.waiting) this.#schedule(event);
   }
 
-  /** The same frames to every stream that is where the event was; a stream ahead (resumed from another process) gets only what it lacks. */
-  #sendScans(event: LiveEvent, scans: PlacedScan[], before: number, settled: number): void {
+  /**
+   * The same frames to every stream that is where the event was, then `counters` (empty when they
+   * did not move); a stream ahead (resumed from another process) gets only the scans it lacks.
+   */
+  #sendScans(event: LiveEvent, scans: PlacedScan[], before: number, settled: number, counters: string): void {
     let shared: string | null = null;
     for (const sub of [...event.subscribers]) {
-      if (sub.cursor >= settled) continue;
-      if (sub.cursor <= before) {
-        shared ??= scans.map((s) => sseFrame('scan', s.scan, s.seq)).join('');
-        if (shared) this.#write(sub, shared);
-      } else {
-        const own = scans.filter((s) => s.seq > sub.cursor);
-        if (own.length > 0) this.#write(sub, own.map((s) => sseFrame('scan', s.scan, s.seq)).join(''));
+      let chunk = counters;
+      if (sub.cursor < settled) {
+        if (sub.cursor <= before) {
+          shared ??= scans.map((s) => sseFrame('scan', s.scan, s.seq)).join('') + counters;
+          chunk = shared;
+        } else {
+          chunk = scans
+            .filter((s) => s.seq > sub.cursor)
+            .map((s) => sseFrame('scan', s.scan, s.seq))
+            .join('');
+          chunk += counters;
+        }
+        sub.cursor = settled;
       }
-      sub.cursor = settled;
+      if (chunk) this.#write(sub, chunk);
     }
   }
 
