@@ -1,4 +1,16 @@
-import { Button, Card, Group, SegmentedControl, Skeleton, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Button,
+  Card,
+  Group,
+  SegmentedControl,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconChevronLeft, IconChevronRight, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -8,6 +20,7 @@ import { useTicketPage } from '../queries/events.js';
 import { AnchorLink } from './links.js';
 import { QueryError } from './route-states.js';
 import { TicketStatusBadge } from './ticket-status-badge.js';
+import { VoidRowAction } from './void-ticket.js';
 
 const pageSize = 25;
 
@@ -54,11 +67,12 @@ export function TicketsTable({ eventId, status, onStatusChange }: Props) {
           size="xs"
           aria-label="Show tickets"
           value={status ?? 'all'}
-          onChange={(v) => onStatusChange(v === 'ok' || v === 'redeemed' ? v : undefined)}
+          onChange={(v) => onStatusChange(v === 'ok' || v === 'redeemed' || v === 'void' ? v : undefined)}
           data={[
             { value: 'all', label: 'All' },
             { value: 'ok', label: 'OK' },
             { value: 'redeemed', label: 'Redeemed' },
+            { value: 'void', label: 'Void' },
           ]}
         />
       </Group>
@@ -79,8 +93,10 @@ export function TicketsTable({ eventId, status, onStatusChange }: Props) {
             : status === 'redeemed'
               ? 'No ticket has been redeemed yet.'
               : status === 'ok'
-                ? 'Every ticket has been redeemed.'
-                : 'No tickets.'}
+                ? 'No ticket is left to redeem.'
+                : status === 'void'
+                  ? 'No ticket is void.'
+                  : 'No tickets.'}
         </Text>
       ) : (
         <Table.ScrollContainer minWidth={280} type="native">
@@ -92,6 +108,9 @@ export function TicketsTable({ eventId, status, onStatusChange }: Props) {
                 <Table.Th>Status</Table.Th>
                 <Table.Th visibleFrom="sm">Created</Table.Th>
                 <Table.Th visibleFrom="md">Redeemed</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -120,6 +139,9 @@ export function TicketsTable({ eventId, status, onStatusChange }: Props) {
                   </Table.Td>
                   <Table.Td visibleFrom="md" style={{ whiteSpace: 'nowrap' }}>
                     <Text size="sm">{ticket.redeemedAt ? formatShortTimestamp(ticket.redeemedAt) : '—'}</Text>
+                  </Table.Td>
+                  <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
+                    <VoidRowAction ticket={ticket} />
                   </Table.Td>
                 </Table.Tr>
               ))}

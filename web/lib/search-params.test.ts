@@ -82,9 +82,11 @@ describe('parseAuthSearch', () => {
 });
 
 describe('parseEventSearch', () => {
-  it('accepts ok and redeemed only', () => {
+  it('accepts ok, redeemed and void only', () => {
     expect(parseEventSearch({ status: 'ok' })).toEqual({ status: 'ok' });
     expect(parseEventSearch({ status: 'redeemed' })).toEqual({ status: 'redeemed' });
+    expect(parseEventSearch({ status: 'void' })).toEqual({ status: 'void' });
+    expect(parseEventSearch({ status: 'cancelled' })).toEqual({});
     expect(parseEventSearch({ status: 'all' })).toEqual({});
     expect(parseEventSearch({})).toEqual({});
   });
@@ -100,7 +102,7 @@ describe('parseEventSearch', () => {
       tab: 'tickets',
       status: 'redeemed',
     });
-    expect(parseEventSearch({ tab: 'overview', outcome: 'teleported', bucket: '5m', status: 'void' })).toEqual({
+    expect(parseEventSearch({ tab: 'overview', outcome: 'teleported', bucket: '5m', status: 'voided' })).toEqual({
       tab: undefined,
       status: undefined,
       outcome: undefined,

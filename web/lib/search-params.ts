@@ -121,7 +121,7 @@ export function parseEventSearch(raw: Record<string, unknown>): EventSearch {
   const bucket = asString(raw.bucket);
   return {
     tab: tab === 'log' || tab === 'tickets' ? tab : undefined,
-    status: status === 'ok' || status === 'redeemed' ? status : undefined,
+    status: status === 'ok' || status === 'redeemed' || status === 'void' ? status : undefined,
     outcome: scanOutcomes.find((o) => o === outcome),
     bucket: isBucket(bucket) && bucket !== defaultBucket ? bucket : undefined,
   };

@@ -24,6 +24,7 @@ import { RedeemSection } from '../components/redeem-section.js';
 import { QueryError } from '../components/route-states.js';
 import { TicketLabelField } from '../components/ticket-label-field.js';
 import { TicketStatusBanner } from '../components/ticket-status-banner.js';
+import { VoidTicketSection } from '../components/void-ticket.js';
 import { formatCalendarDate, formatTimestamp } from '../lib/format.js';
 import { isUuid } from '../lib/ticket-id.js';
 import { usePageTitle } from '../lib/use-page-title.js';
@@ -53,7 +54,9 @@ export function TicketPage() {
   const { ticketId } = route.useParams();
   const valid = isUuid(ticketId);
   const ticket = useTicket(valid ? ticketId.toLowerCase() : ticketId);
-  usePageTitle(ticket.data ? `${ticket.data.status === 'ok' ? 'OK' : 'Redeemed'} · Ticket` : 'Ticket');
+  usePageTitle(
+    ticket.data ? `${{ ok: 'OK', redeemed: 'Redeemed', void: 'Void' }[ticket.data.status]} · Ticket` : 'Ticket',
+  );
 
   if (!valid || hasCode(ticket.error, ErrorCode.ticketNotFound) || hasCode(ticket.error, ErrorCode.notFound)) {
     return <NoSuchTicket />;
@@ -124,7 +127,9 @@ export function TicketPage() {
             <Text size="sm" c="dimmed">
               Created {formatTimestamp(t.createdAt)}
             </Text>
-            <RedeemSection ticket={t} />
+            {/* A void ticket admits no one: no Redeem, only Unvoid. */}
+            {t.status !== 'void' && <RedeemSection ticket={t} />}
+            <VoidTicketSection ticket={t} />
           </Stack>
         </Card>
         <Card withBorder radius="lg" padding="lg">
