@@ -111,30 +111,40 @@ export class PgbenchCeiling {
 
   /** One pgbench run of `seconds` with `clients` clients on rows not taken yet. */
   async measure(clients: number, seconds: number): Promise<PgbenchResult> {
-    const { stdout } = await run(
-      this.binary,
-      [
-        '-n',
-        `-c${clients}`,
-        `-j${Math.min(clients, os.cpus().length)}`,
-        `-T${seconds}`,
-        '-D',
-        'k=0',
-        '-D',
-        `base=${this.base}`,
-        '-D',
-        `clients=${clients}`,
-        '-f',
-        path.join(this.dir, 'redeem.sql'),
-        this.url,
-      ],
-      { maxBuffer: 1 << 20, env: { ...process.env, PGAPPNAME: 'admit-bench-pgbench' } },
-    );
+    let stdout: string;
+    try {
+      ({ stdout } = await run(
+        this.binary,
+        [
+          '-n',
+          `-c${clients}`,
+          `-j${Math.min(clients, os.cpus().length)}`,
+          `-T${seconds}`,
+          '-D',
+          'k=0',
+          '-D',
+          `base=${this.base}`,
+          '-D',
+          `clients=${clients}`,
+          '-f',
+          path.join(this.dir, 'redeem.sql'),
+          this.url,
+        ],
+        { maxBuffer: 1 << 20, env: { ...process.env, PGAPPNAME: 'admit-bench-pgbench' } },
+      ));
+    } finally {
+      // The next run starts past the highest row this one took (clients are not exactly even),
+      // even when this one failed part of the way.
+      await this.moveOn(clients);
+    }
     const transactions = Number(/actually processed: (\d+)/.exec(stdout)?.[1] ?? Number.NaN);
     const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN);
     const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1] ?? Number.NaN);
     const failed = Number(/failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0);
-    // The next run starts past the highest row this one took (clients are not exactly even).
+    return { clients, transactions, seconds, tps, latencyMs, failed };
+  }
+
+  private async moveOn(clients: number): Promise<void> {
     const client = new pg.Client({ connectionString: this.url });
     await client.connect();
     try {
@@ -147,7 +157,6 @@ export class PgbenchCeiling {
       await client.end();
     }
     if (this.base > this.rows) throw new Error(`pgbench ran out of fresh rows (${this.rows})`);
-    return { clients, transactions, seconds, tps, latencyMs, failed };
   }
 
   dispose(): void {

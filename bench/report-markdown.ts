@@ -89,7 +89,7 @@ export function renderMarkdown({ results, table, notes, options, minutes, startL
       const b = x.bare410;
       const dupRate = d.non2xx / d.seconds;
       lines.push(
-        `| ${i + 1} | ${n0(x.admit.okPerSec)} | ${lat(x.admit)} | ${n0(x.bare.rps)} | ${lat(x.bare)} | ${f(x.admit.okPerSec / x.bare.rps, 2)}× | ${n0(dupRate)} | ${lat(d)} | ${f(dupRate / x.admit.okPerSec, 2)}× | ${n0(x.door.okPerSec)} | ${lat(x.door)} | ${f(x.door.okPerSec / x.admit.okPerSec, 2)}× |${b ? ` ${n0(b.rps)} | ${f(b.rps / x.bare.rps, 2)}× |` : ''}${x.pgbench ? ` ${n0(x.pgbench.tps)} / ${n0(x.pgbenchPool?.tps ?? Number.NaN)} | ${f(x.admit.okPerSec / x.pgbench.tps, 2)}× |` : ''}`,
+        `| ${i + 1} | ${n0(x.admit.okPerSec)} | ${lat(x.admit)} | ${n0(x.bare.rps)} | ${lat(x.bare)} | ${f(x.admit.okPerSec / x.bare.rps, 2)}× | ${n0(dupRate)} | ${lat(d)} | ${f(dupRate / x.admit.okPerSec, 2)}× | ${n0(x.door.okPerSec)} | ${lat(x.door)} | ${f(x.door.okPerSec / x.admit.okPerSec, 2)}× |${b ? ` ${n0(b.rps)} | ${f(b.rps / x.bare.rps, 2)}× |` : ''}${pg ? (x.pgbench ? ` ${n0(x.pgbench.tps)} / ${n0(x.pgbenchPool?.tps ?? Number.NaN)} | ${f(x.admit.okPerSec / x.pgbench.tps, 2)}× |` : ' refused (no connections left) | |') : ''}`,
       );
     });
     lines.push('');

@@ -46,13 +46,14 @@ export function buildRows(results: Results, { sizes }: Options): Row[] {
       const withBench = r.rounds.filter((x) => x.pgbench);
       const tps = median(withBench.map((x) => x.pgbench?.tps ?? Number.NaN));
       const pgRatio = median(withBench.map((x) => x.admit.okPerSec / (x.pgbench?.tps ?? Number.NaN)));
-      const poolTps = median(withBench.map((x) => x.pgbenchPool?.tps ?? Number.NaN));
-      const poolRatio = median(withBench.map((x) => x.admit.okPerSec / (x.pgbenchPool?.tps ?? Number.NaN)));
-      const poolClients = withBench[0]?.pgbenchPool?.clients ?? 0;
+      const withPool = r.rounds.filter((x) => x.pgbenchPool);
+      const poolTps = median(withPool.map((x) => x.pgbenchPool?.tps ?? Number.NaN));
+      const poolRatio = median(withPool.map((x) => x.admit.okPerSec / (x.pgbenchPool?.tps ?? Number.NaN)));
+      const poolClients = withPool[0]?.pgbenchPool?.clients ?? 0;
       out.push({
         measure: `Door rush, ${r.label}: redeems/s against pgbench's commit ceiling (one conditional UPDATE a transaction)`,
         admit: n0(okPerSec),
-        reference: `pgbench ${CONNECTIONS} clients ${n0(tps)} tps; ${poolClients} clients (the pool) ${n0(poolTps)} tps (${f(poolRatio, 2)}×)`,
+        reference: `pgbench ${CONNECTIONS} clients ${n0(tps)} tps; ${poolClients} clients (the pool) ${n0(poolTps)} tps (${f(poolRatio, 2)}×)${withBench.length < r.rounds.length ? `; pgbench ran in ${withBench.length} of ${r.rounds.length} rounds` : ''}`,
         ratio: `${f(pgRatio, 2)}×`,
         target: `≥ ${targets.pgCeilingRatio}× pgbench, ${CONNECTIONS} clients`,
         verdict: verdict(pgRatio >= targets.pgCeilingRatio),
