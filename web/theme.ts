@@ -14,6 +14,7 @@ export const theme = createTheme({
   components: {
     Anchor: { defaultProps: { underline: 'hover' } },
     Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
+    Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss' } } },
     // Mantine's yellow alert title (yellow-9 on yellow-0) is 2.7:1; warnings get a darker title.
     Alert: {
       styles: (_theme: unknown, props: { color?: string }) =>

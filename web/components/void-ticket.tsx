@@ -161,12 +161,18 @@ export function UnvoidButton({
  */
 export function VoidTicketSection({ ticket }: { ticket: OwnerTicket }) {
   const [opened, setOpened] = useState(false);
+  // The dialog stays mounted whatever the status: a void refused because the ticket was redeemed
+  // meanwhile (409) says so in it, while the page behind already shows the ticket as it is.
+  const dialog = <VoidTicketDialog ticket={ticket} opened={opened} onClose={() => setOpened(false)} />;
 
   if (ticket.status === 'redeemed') {
     return (
-      <Alert variant="light" color="gray" icon={<IconInfoCircle aria-hidden />} data-testid="void-redeemed-note">
-        A redeemed ticket can’t be voided: a guest came in with it. Undo the admission first, then void it.
-      </Alert>
+      <>
+        <Alert variant="light" color="gray" icon={<IconInfoCircle aria-hidden />} data-testid="void-redeemed-note">
+          A redeemed ticket can’t be voided: a guest came in with it. Undo the admission first, then void it.
+        </Alert>
+        {dialog}
+      </>
     );
   }
   if (ticket.status === 'void') {
@@ -190,7 +196,7 @@ export function VoidTicketSection({ ticket }: { ticket: OwnerTicket }) {
   }
   return (
     <>
-      <Group>
+      <Group data-testid="void-controls">
         <Button
           size="md"
           variant="outline"
@@ -201,7 +207,7 @@ export function VoidTicketSection({ ticket }: { ticket: OwnerTicket }) {
           Void ticket
         </Button>
       </Group>
-      <VoidTicketDialog ticket={ticket} opened={opened} onClose={() => setOpened(false)} />
+      {dialog}
     </>
   );
 }
@@ -209,21 +215,22 @@ export function VoidTicketSection({ ticket }: { ticket: OwnerTicket }) {
 /** The tickets table's row action: Void… for an OK ticket, Unvoid for a void one, nothing for a redeemed one. */
 export function VoidRowAction({ ticket }: { ticket: ListedTicket }) {
   const [opened, setOpened] = useState(false);
+  const dialog = <VoidTicketDialog ticket={ticket} opened={opened} onClose={() => setOpened(false)} />;
   if (ticket.status === 'void') return <UnvoidButton ticket={ticket} size="xs" />;
-  if (ticket.status !== 'ok') return null;
+  if (ticket.status !== 'ok') return dialog;
   return (
     <>
       <Button
         size="xs"
-        variant="subtle"
-        color="red.8"
+        variant="outline"
+        color="red.9"
         leftSection={<IconBan size={14} aria-hidden />}
         onClick={() => setOpened(true)}
         aria-label={`Void ticket ${shortId(ticket.id)}${ticket.label ? ` (${ticket.label})` : ''}`}
       >
         Void
       </Button>
-      <VoidTicketDialog ticket={ticket} opened={opened} onClose={() => setOpened(false)} />
+      {dialog}
     </>
   );
 }

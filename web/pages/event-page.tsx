@@ -148,6 +148,7 @@ export function EventPage() {
           <EventOverview
             eventId={eventId}
             counters={counters}
+            voidTickets={event.data.voidTickets}
             live={live.status}
             updatedAt={status.dataUpdatedAt}
             statusError={status.isError ? status.error : null}

@@ -39,12 +39,19 @@ export function useEventLive(eventId: string, enabled = true): EventLive {
         invalidate(eventKeys.batches(eventId));
         invalidate(eventKeys.tickets(eventId));
       }, liveRefetchMs),
+      // A void or unvoid (another tab, the API) changes the event's void count, which the counters frame lacks.
+      voids: throttle(() => {
+        invalidate(eventKeys.detail(eventId));
+        invalidate(eventKeys.batches(eventId));
+        invalidate(eventKeys.tickets(eventId));
+      }, liveRefetchMs),
     };
   }, [queryClient, eventId]);
   useEffect(
     () => () => {
       refetch.arrivals.cancel();
       refetch.tickets.cancel();
+      refetch.voids.cancel();
     },
     [refetch],
   );
@@ -64,6 +71,7 @@ export function useEventLive(eventId: string, enabled = true): EventLive {
       for (const listener of listeners.current) listener.onScans([message.scan]);
       refetch.arrivals();
       if (changesCounters(message.scan)) refetch.tickets();
+      if (message.scan.outcome === 'voided' || message.scan.outcome === 'unvoided') refetch.voids();
     },
     onReconnect: () => {
       for (const listener of listeners.current) listener.onReconnect();

@@ -6,6 +6,7 @@ import { useDownload } from '../../lib/use-download.js';
 import { usePdfLayout } from '../../lib/use-pdf-layout.js';
 import { useBatches } from '../../queries/event-activity.js';
 import { QueryError } from '../route-states.js';
+import { VoidBatchButton } from '../void-batch.js';
 
 function percentOf(part: number, whole: number): string {
   if (!whole) return '0%';
@@ -31,7 +32,7 @@ export function BatchesCard({ eventId, poll }: { eventId: string; poll: boolean 
         </Title>
         <Text size="sm" c="dimmed">
           The tickets made with the event, and each batch added since. Download a batch again at any time: CSV for a
-          mail merge, PDF to print.
+          mail merge, PDF to print. Void cancels the tickets of a batch that are not redeemed yet.
         </Text>
       </Stack>
       {batches.isError && !batches.data ? (
@@ -53,7 +54,7 @@ export function BatchesCard({ eventId, poll }: { eventId: string; poll: boolean 
                 Redeemed
               </Table.Th>
               <Table.Th>
-                <VisuallyHidden>Downloads</VisuallyHidden>
+                <VisuallyHidden>Downloads and void</VisuallyHidden>
               </Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -81,6 +82,11 @@ export function BatchesCard({ eventId, poll }: { eventId: string; poll: boolean 
                     <Text size="xs" c="dimmed" className="tabular" hiddenFrom="xs">
                       {formatCount(batch.redeemed)} redeemed
                     </Text>
+                    {batch.voided > 0 && (
+                      <Text size="xs" c="red.9" className="tabular" data-testid="batch-voided">
+                        {formatCount(batch.voided)} void
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td ta="right" visibleFrom="xs">
                     <Text size="sm" className="tabular">
@@ -91,7 +97,7 @@ export function BatchesCard({ eventId, poll }: { eventId: string; poll: boolean 
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={6} justify="flex-end" wrap="nowrap">
+                    <Group gap={6} justify="flex-end" wrap="wrap">
                       <Button
                         size="xs"
                         variant="default"
@@ -112,6 +118,7 @@ export function BatchesCard({ eventId, poll }: { eventId: string; poll: boolean 
                       >
                         PDF
                       </Button>
+                      <VoidBatchButton eventId={eventId} batch={batch} when={when} />
                     </Group>
                   </Table.Td>
                 </Table.Tr>

@@ -15,6 +15,8 @@ import { BatchesCard } from './batches-card.js';
 interface Props {
   eventId: string;
   counters: EventStatus;
+  /** Tickets the organiser voided (from the event; the live counters don't carry them). */
+  voidTickets?: number;
   live: LiveStatus;
   /** When the counters last changed on this page (0: not yet fetched). */
   updatedAt: number;
@@ -24,7 +26,16 @@ interface Props {
 }
 
 /** The Overview tab: live counters, arrivals over time, add tickets, the batches and the door links. */
-export function EventOverview({ eventId, counters, live, updatedAt, statusError, bucket, onBucketChange }: Props) {
+export function EventOverview({
+  eventId,
+  counters,
+  voidTickets,
+  live,
+  updatedAt,
+  statusError,
+  bucket,
+  onBucketChange,
+}: Props) {
   const poll = needsPolling(live);
   // Beside the counters on a wide screen; on a phone the chart comes first, adding tickets after it.
   const wide = useMediaQuery('(min-width: 62em)', true, { getInitialValueInEffect: false });
@@ -32,7 +43,7 @@ export function EventOverview({ eventId, counters, live, updatedAt, statusError,
     <Stack gap="lg">
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <Stack gap={6}>
-          <EventCounters status={counters} />
+          <EventCounters status={counters} voidTickets={voidTickets} />
           <Group justify="space-between" gap="xs" wrap="wrap">
             <LiveIndicator status={live} />
             {updatedAt > 0 && (
