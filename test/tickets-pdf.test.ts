@@ -92,6 +92,27 @@ describe.skipIf(noPdfTools)('GET /api/events/:eventId/tickets.pdf: what is print
     );
   });
 
+  it('never prints a void ticket, with status=all or a batch’s PDF; unvoided, it is printed again', async () => {
+    const f = await fixture();
+    const [voided, unvoided] = f.batchIds.filter((id) => !f.redeemed.includes(id)) as [string, string];
+    for (const id of [voided, unvoided]) {
+      expect(
+        (await ctx.app.inject({ method: 'POST', url: `/api/tickets/${id}/void`, headers: f.headers })).statusCode,
+      ).toBe(200);
+    }
+    expect(
+      (await ctx.app.inject({ method: 'POST', url: `/api/tickets/${unvoided}/unvoid`, headers: f.headers })).statusCode,
+    ).toBe(200);
+    const printable = (ids: string[]) => urls(ids.filter((id) => id !== voided));
+    const all = await pdf(f.headers, f.event.id, '?status=all');
+    expect((await decodeQrCodes(all.rawPayload)).sort()).toEqual(printable(f.all));
+    expect(await pdfText(all.rawPayload)).not.toContain(voided);
+    const ok = await pdf(f.headers, f.event.id);
+    expect((await decodeQrCodes(ok.rawPayload)).sort()).toEqual(printable(f.ok));
+    const batch = await pdf(f.headers, f.event.id, `?status=all&batch=${f.batch.id}`);
+    expect((await decodeQrCodes(batch.rawPayload)).sort()).toEqual(printable(f.batchIds));
+  });
+
   it('prints a selection with no ticket as one page that says so', async () => {
     const { headers } = await createUser(ctx.app);
     const event = await createEvent(ctx.app, headers, { name: 'Nobody came', initialTickets: 1 });

@@ -83,6 +83,9 @@ export async function exportTicketsPdf(
     await setImmediate();
     for await (const { rows } of selectedTicketPages(db, selection, 600)) {
       for (const row of rows) {
+        // A void ticket is never printed (`status=all` and a batch's PDF included): a cancelled
+        // ticket handed out on paper would look valid to its holder. The CSV lists it as void.
+        if (row.voided_at !== null) continue;
         const slot = printed % perPage;
         if (slot === 0) {
           doc.addPage();
