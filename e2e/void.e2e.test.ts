@@ -81,6 +81,15 @@ describe.skipIf(noChromium)('void: a ticket and a batch from the web app, refuse
     expect(await seriousViolations(page), 'void ticket page').toEqual([]);
     expect(await voidIds(token, event.id)).toEqual([guest]);
 
+    // The holder's own page (the QR code's link) says VOID too, and doesn't hide the event.
+    const holder = await context.newPage();
+    await holder.goto(`/t/${guest}`);
+    await expect.poll(() => holder.getByTestId('public-ticket').getAttribute('data-state')).toBe('void');
+    expect(await holder.getByRole('status').innerText()).toContain('VOID');
+    await holder.getByRole('heading', { name: 'Void night' }).waitFor();
+    expect(await seriousViolations(holder), 'void public ticket page').toEqual([]);
+    await holder.close();
+
     const refused = await scanAtDoor(door.page, guest);
     expect(refused.outcome).toBe('void');
     expect(refused.text).toContain('VOID');

@@ -43,10 +43,11 @@ export async function undoRedemption(ticketId: string, reason?: string): Promise
   return result.ticket;
 }
 
-/** What a ticket's holder sees on its public page: OK, USED (with when), or no such ticket. */
+/** What a ticket's holder sees on its public page: OK, USED (with when), VOID (cancelled by the organiser), or no such ticket. */
 export type PublicTicketState =
   | { state: 'ok'; ticket: PublicTicket }
   | { state: 'used'; ticket: PublicTicket; redeemedAt: string }
+  | { state: 'void'; ticket: PublicTicket }
   | { state: 'not_found' };
 
 /** The public status of a ticket (GET /status/:id, no login); it never redeems anything. */
@@ -67,6 +68,10 @@ export async function getPublicTicket(ticketId: string, signal?: AbortSignal): P
           redeemedAt: problem.redeemedAt ?? problem.ticket.redeemedAt ?? '',
         };
       }
+    }
+    if (error instanceof ApiError && error.status === 410 && error.code === ErrorCode.ticketVoid) {
+      const problem = error.problem as { ticket?: PublicTicket };
+      if (problem.ticket) return { state: 'void', ticket: problem.ticket };
     }
     if (error instanceof ApiError && (error.status === 404 || error.code === ErrorCode.validationFailed)) {
       return { state: 'not_found' };

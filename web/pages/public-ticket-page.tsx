@@ -51,7 +51,8 @@ export function PublicTicketPage() {
   const valid = isUuid(ticketId);
   const ticket = usePublicTicket(valid ? ticketId.toLowerCase() : ticketId);
   const data = ticket.data;
-  usePageTitle(data?.state === 'ok' ? 'Valid ticket' : data?.state === 'used' ? 'Used ticket' : 'Ticket');
+  const titles = { ok: 'Valid ticket', used: 'Used ticket', void: 'Void ticket', not_found: 'Ticket' } as const;
+  usePageTitle(data ? titles[data.state] : 'Ticket');
 
   if (!valid || data?.state === 'not_found') {
     return (
@@ -94,15 +95,24 @@ export function PublicTicketPage() {
         data-testid="public-ticket"
         data-state={data.state}
       >
-        <Box bg={ok ? statusColors.ok : statusColors.redeemed} c="white" p="lg" role="status">
+        <Box
+          bg={ok ? statusColors.ok : data.state === 'void' ? statusColors.void : statusColors.redeemed}
+          c="white"
+          p="lg"
+          role="status"
+        >
           <Group gap="md" wrap="nowrap">
             <Icon aria-hidden style={{ width: 64, height: 64, flexShrink: 0 }} />
             <Stack gap={2}>
               <Text fz={52} fw={900} lh={1}>
-                {ok ? 'OK' : 'USED'}
+                {ok ? 'OK' : data.state === 'void' ? 'VOID' : 'USED'}
               </Text>
               <Text fw={600} fz="md">
-                {ok ? 'Valid ticket, not used yet.' : `Used ${formatTimestamp(data.redeemedAt)}`}
+                {ok
+                  ? 'Valid ticket, not used yet.'
+                  : data.state === 'void'
+                    ? 'Cancelled by the organiser: it will not be admitted.'
+                    : `Used ${formatTimestamp(data.redeemedAt)}`}
               </Text>
             </Stack>
           </Group>
