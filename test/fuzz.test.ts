@@ -126,8 +126,14 @@ async function makeFixture(app: App): Promise<Fixture> {
   const door = await openDoor(app, owner.headers, event.id);
   const scan = (await doorScan(app, door.headers, ticketId)).json() as { scan: { id: string } };
   await createEvent(app, stranger.headers, { initialTickets: 1 });
+  const batch = await app.store.db
+    .selectFrom('ticket_batches')
+    .innerJoin('events', 'events.seq', 'ticket_batches.event_seq')
+    .select('ticket_batches.id')
+    .where('events.id', '=', event.id)
+    .executeTakeFirstOrThrow();
   return {
-    ids: { eventId: event.id, ticketId, linkId: door.linkId, scanId: scan.scan.id, redeemedId },
+    ids: { eventId: event.id, ticketId, linkId: door.linkId, scanId: scan.scan.id, redeemedId, batchId: batch.id },
     secret: door.secret,
     headers: { organiser: owner.headers, stranger: stranger.headers, door: door.headers },
     token: owner.token,
