@@ -85,7 +85,7 @@ describe.skipIf(noChromium)('void: a ticket and a batch from the web app, refuse
     const holder = await context.newPage();
     await holder.goto(`/t/${guest}`);
     await expect.poll(() => holder.getByTestId('public-ticket').getAttribute('data-state')).toBe('void');
-    expect(await holder.getByRole('status').innerText()).toContain('VOID');
+    expect(await holder.getByRole('status').textContent()).toContain('VOID');
     await holder.getByRole('heading', { name: 'Void night' }).waitFor();
     expect(await seriousViolations(holder), 'void public ticket page').toEqual([]);
     await holder.close();
