@@ -280,6 +280,7 @@ describe('401 unauthorized on every session route', () => {
         eventId: event.id,
         ticketId: ticketId ?? unknownId(),
         linkId: unknownId(),
+        batchId: unknownId(),
       }),
     };
   }

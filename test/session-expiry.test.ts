@@ -30,7 +30,12 @@ describe('an expired session', () => {
     await sleep(Math.max(0, expiresAt - Date.now()) + 100);
 
     const before = await dbSnapshot(ctx.app);
-    for (const e of sessionEndpoints(ctx.routes, { eventId: event.id, ticketId, linkId: unknownId() })) {
+    for (const e of sessionEndpoints(ctx.routes, {
+      eventId: event.id,
+      ticketId,
+      linkId: unknownId(),
+      batchId: unknownId(),
+    })) {
       const res = await ctx.app.inject({ method: e.method, url: e.url, payload: e.payload, headers: owner.headers });
       expect(res.statusCode, `${e.name} -> ${res.body}`).toBe(401);
       expectProblem(res, 401, 'unauthorized');
