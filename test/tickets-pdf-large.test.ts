@@ -86,6 +86,8 @@ describe('PDF of 10,000 tickets', () => {
     const early = Math.max(...growth.slice(0, Math.ceil(growth.length / 4)));
     const late = Math.max(...growth.slice(-Math.ceil(growth.length / 4)));
     expect(late - early).toBeLessThan(bytes / 4);
-    expect(Math.max(...growth)).toBeLessThan(bytes / 2);
+    // Never the document: its 9 MB would show as growth of its whole size (the page list a PDF
+    // must keep for its end grows a few hundred bytes a page, so allow well under the file).
+    expect(Math.max(...growth)).toBeLessThan(bytes * 0.75);
   }, 240_000);
 });

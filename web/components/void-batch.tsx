@@ -54,8 +54,9 @@ export function VoidBatchButton({ eventId, batch, when }: { eventId: string; bat
     <>
       <Button
         size="xs"
-        variant="outline"
-        color="red.9"
+        variant="default"
+        color="red"
+        className="danger-action"
         leftSection={<IconBan size={14} aria-hidden />}
         onClick={() => setOpened(true)}
         loading={voidBatch.isPending}
@@ -90,7 +91,7 @@ export function VoidBatchButton({ eventId, batch, when }: { eventId: string; bat
             <Button variant="default" onClick={close}>
               Cancel
             </Button>
-            <Button onClick={onConfirm} loading={voidBatch.isPending} disabled={tooLong} color="red.8">
+            <Button onClick={onConfirm} loading={voidBatch.isPending} disabled={tooLong} color="red.9">
               Void {tickets(ok)}
             </Button>
           </Group>

@@ -112,7 +112,7 @@ export function VoidTicketDialog({
           <Button variant="default" onClick={close}>
             {voidTicket.isError ? 'Close' : 'Cancel'}
           </Button>
-          <Button onClick={onConfirm} loading={voidTicket.isPending} disabled={tooLong} color="red.8">
+          <Button onClick={onConfirm} loading={voidTicket.isPending} disabled={tooLong} color="red.9">
             Void ticket
           </Button>
         </Group>
@@ -199,8 +199,9 @@ export function VoidTicketSection({ ticket }: { ticket: OwnerTicket }) {
       <Group data-testid="void-controls">
         <Button
           size="md"
-          variant="outline"
-          color="red.8"
+          variant="default"
+          color="red"
+          className="danger-action"
           leftSection={<IconBan size={18} aria-hidden />}
           onClick={() => setOpened(true)}
         >
@@ -222,8 +223,9 @@ export function VoidRowAction({ ticket }: { ticket: ListedTicket }) {
     <>
       <Button
         size="xs"
-        variant="outline"
-        color="red.9"
+        variant="default"
+        color="red"
+        className="danger-action"
         leftSection={<IconBan size={14} aria-hidden />}
         onClick={() => setOpened(true)}
         aria-label={`Void ticket ${shortId(ticket.id)}${ticket.label ? ` (${ticket.label})` : ''}`}
