@@ -228,6 +228,8 @@ async function door(browser: Browser, baseUrl: string) {
     await scan(ids[0] as string, 'door-admitted');
     await scan(marketId as string, 'door-wrong-event');
     await scan('00000000-0000-4000-8000-000000000000', 'door-not-found');
+    await api(baseUrl, 'POST', `/api/tickets/${ids[3]}/void`, { token, body: { reason: 'Refunded on 28 Nov' } });
+    await scan(ids[3] as string, 'door-void');
     await door.clock.runFor(3_500); // past the 3 s in which the same code is the same scan
     await door.keyboard.type(`${ids[0]}\n`);
     await answer.waitFor();
@@ -436,12 +438,11 @@ const server = await startServer();
 const browser = await launchBrowser();
 try {
   console.log(`Shooting ${server.baseUrl} into docs/screenshots/`);
-  // `npx tsx scripts/screenshots.ts organiser` shoots only the organiser's view of the door.
-  if (process.argv[2] !== 'organiser') {
-    await main(browser, server.baseUrl);
-    await door(browser, server.baseUrl);
-  }
-  await organiserView(browser, server.baseUrl, server.databaseFile);
+  // `npx tsx scripts/screenshots.ts organiser|door` shoots only the organiser's view of the door, or the door.
+  const only = process.argv[2];
+  if (!only) await main(browser, server.baseUrl);
+  if (!only || only === 'door') await door(browser, server.baseUrl);
+  if (!only || only === 'organiser') await organiserView(browser, server.baseUrl, server.databaseFile);
 } finally {
   await browser.close();
   await server.close();
