@@ -1,17 +1,9 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createEvent, createUser, useApp } from './helper.js';
+import { injectedBacklog, retainedMemory } from './memory.js';
 
 const ctx = useApp();
 const ROWS = 100_000;
-
-/** A full garbage collection, so samples measure what is retained rather than what is merely not yet collected. */
-function collector(): () => void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as (() => void) | undefined;
-  return typeof gc === 'function' ? gc : () => {};
-}
 
 describe('CSV export of 100,000 tickets', () => {
   it('streams every row in many chunks without holding the file in memory', async () => {
@@ -19,7 +11,6 @@ describe('CSV export of 100,000 tickets', () => {
     const event = await createEvent(ctx.app, headers, { name: 'Big export', initialTickets: ROWS });
     expect(event.totalTickets).toBe(ROWS);
 
-    const gc = collector();
     const res = await ctx.app.inject({
       method: 'GET',
       url: `/api/events/${event.id}/tickets.csv`,
@@ -29,14 +20,7 @@ describe('CSV export of 100,000 tickets', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
 
-    // light-my-request copies every written chunk into a fake socket that drains one write per
-    // event-loop turn; that backlog belongs to the test harness, not to the server, so it is left out.
-    const harnessBacklog = () => res.raw.res.socket?.writableLength ?? 0;
-    const retained = () => {
-      gc();
-      const m = process.memoryUsage();
-      return m.heapUsed + m.arrayBuffers - harnessBacklog();
-    };
+    const retained = retainedMemory(injectedBacklog(res));
     const baseline = retained();
 
     let bytes = 0;

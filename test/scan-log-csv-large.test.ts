@@ -1,21 +1,13 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { testStore } from './databases.js';
 import { createEvent, createUser, useApp } from './helper.js';
+import { injectedBacklog, retainedMemory } from './memory.js';
 
 const ctx = useApp();
 // A million rows on SQLite; on PostgreSQL, where seeding and paging cost more in CI, 200,000
 // through the same keyset pages.
 const ROWS = testStore === 'sqlite' ? 1_000_000 : 200_000;
-
-/** A full garbage collection, so samples measure what is retained rather than what is merely not yet collected. */
-function collector(): () => void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as (() => void) | undefined;
-  return typeof gc === 'function' ? gc : () => {};
-}
 
 /** One INSERT…SELECT: a scan every twelfth of a second over a day, outcomes mixed. */
 function seedScans(eventSeq: number) {
@@ -49,7 +41,6 @@ describe(`scans.csv of a ${ROWS.toLocaleString('en')}-scan log (${testStore})`, 
 
     const seedSeconds = (performance.now() - seededFrom) / 1000;
     const streamedFrom = performance.now();
-    const gc = collector();
     const res = await ctx.app.inject({
       method: 'GET',
       url: `/api/events/${event.id}/scans.csv`,
@@ -58,14 +49,8 @@ describe(`scans.csv of a ${ROWS.toLocaleString('en')}-scan log (${testStore})`, 
     });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
-    // light-my-request copies every written chunk into a fake socket that drains one write per
-    // event-loop turn; that backlog belongs to the test harness, not to the server.
-    const harnessBacklog = () => res.raw.res.socket?.writableLength ?? 0;
-    const retained = () => {
-      gc();
-      const m = process.memoryUsage();
-      return m.heapUsed + m.arrayBuffers - harnessBacklog();
-    };
+    const harnessBacklog = injectedBacklog(res);
+    const retained = retainedMemory(harnessBacklog);
     const baseline = retained();
     // RSS (less the harness's backlog) settles once the first pages have sized the heap and
     // SQLite's page cache: from then on it must stay flat while the other 90% of the rows go by.
