@@ -19,9 +19,14 @@ import { timeOrderedScanId } from './scan-ids.js';
 /**
  * The public redemptions of a group in one statement, so one commit (one WAL flush) serves them
  * all. The rule is the one PostgresRedeemer runs per scan, over arrays:
- * $1 ticket ids (distinct, sorted: concurrent groups lock tickets in the same order), $2 their
- * idempotency keys, $3 scan times, $4 replay cutoffs (the key's window), $5 the scans' ids in the
- * log, $6 the counter slot of this group.
+ * $1 ticket ids (distinct), $2 their idempotency keys, $3 scan times, $4 replay cutoffs (the
+ * key's window), $5 the scans' ids in the log, $6 the counter slot of this group.
+ *
+ * Every transaction takes its locks in one order, so concurrent groups (in this process or
+ * another) and single scans never deadlock: the group's tickets first, all of them, by id
+ * (`locked`; the updates' own join order would lock the won set before the refused set, each in
+ * plan order, and two groups would wait on each other), then the event counters by event, then
+ * the batch counters by batch. A single scan locks one ticket, then its counters.
  *
  * - `won`: only a ticket still ok becomes redeemed;
  * - `refused`: a ticket already redeemed counts one more duplicate, unless the scan carries the
@@ -35,23 +40,25 @@ import { timeOrderedScanId } from './scan-ids.js';
 const groupStatement = `with input as (
     select * from unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[])
       with ordinality as i(id, key, at, cutoff, scan_id, n)),
+  locked as (
+    select t.id from tickets t where t.id = any($1::varchar[]) order by t.id for no key update),
   won as (
     update tickets t set redeemed_at = i.at, redeem_key = i.key
-    from input i where t.id = i.id and t.redeemed_at is null
+    from locked l join input i on i.id = l.id where t.id = l.id and t.redeemed_at is null
     returning i.n, t.event_seq, t.batch_seq),
   refused as (
     update tickets t set duplicate_scans = t.duplicate_scans + 1
-    from input i
-    where t.id = i.id and t.redeemed_at is not null
+    from locked l join input i on i.id = l.id
+    where t.id = l.id and t.redeemed_at is not null
       and (i.key is null or t.redeem_key is null or t.redeem_key <> i.key or t.redeemed_at < i.cutoff)
     returning i.n, t.event_seq, t.batch_seq, t.redeemed_at, t.duplicate_scans),
   counted as (
-    update event_counters c set redeemed = c.redeemed + w.scans
-    from (select event_seq, count(*) as scans from won group by event_seq) w
-    where c.event_seq = w.event_seq and c.slot = $6),
+    insert into event_counters (event_seq, slot, redeemed)
+    select event_seq, $6, count(*) from won group by event_seq order by event_seq
+    on conflict (event_seq, slot) do update set redeemed = event_counters.redeemed + excluded.redeemed),
   batched as (
     insert into batch_counters (batch_seq, slot, redeemed)
-    select batch_seq, $6, count(*) from won group by batch_seq
+    select batch_seq, $6, count(*) from won group by batch_seq order by batch_seq
     on conflict (batch_seq, slot) do update set redeemed = batch_counters.redeemed + excluded.redeemed),
   logged as (
     insert into scans (id, event_seq, ticket_id, outcome, at, redeemed_at, duplicate_scans)
@@ -83,24 +90,28 @@ const doorStatement = `with input as (
     select i.* from input i join door_links d on d.seq = i.link_seq
     where d.revoked_at is null and d.expires_at > i.at
       and not exists (select 1 from scans s where s.id = i.scan_id)),
+  locked as (
+    select t.id from tickets t where t.id in (select id from live) order by t.id for no key update),
   won as (
     update tickets t set redeemed_at = l.at, redeem_key = null, redeemed_door_seq = l.link_seq
-    from live l where t.id = l.id and t.redeemed_at is null and t.event_seq = l.event_seq
+    from locked k join live l on l.id = k.id
+    where t.id = k.id and t.redeemed_at is null and t.event_seq = l.event_seq
     returning l.n, t.event_seq, t.batch_seq),
   refused as (
     update tickets t set duplicate_scans = t.duplicate_scans + 1
-    from live l where t.id = l.id and t.redeemed_at is not null and t.event_seq = l.event_seq
+    from locked k join live l on l.id = k.id
+    where t.id = k.id and t.redeemed_at is not null and t.event_seq = l.event_seq
     returning l.n, t.event_seq, t.batch_seq, t.redeemed_at, t.duplicate_scans, t.redeemed_door_seq),
   named as (
     select r.*, coalesce(d.label, '${PUBLIC_DOOR}') as first_door
     from refused r left join door_links d on d.seq = r.redeemed_door_seq),
   counted as (
-    update event_counters c set redeemed = c.redeemed + w.scans
-    from (select event_seq, count(*) as scans from won group by event_seq) w
-    where c.event_seq = w.event_seq and c.slot = $8),
+    insert into event_counters (event_seq, slot, redeemed)
+    select event_seq, $8, count(*) from won group by event_seq order by event_seq
+    on conflict (event_seq, slot) do update set redeemed = event_counters.redeemed + excluded.redeemed),
   batched as (
     insert into batch_counters (batch_seq, slot, redeemed)
-    select batch_seq, $8, count(*) from won group by batch_seq
+    select batch_seq, $8, count(*) from won group by batch_seq order by batch_seq
     on conflict (batch_seq, slot) do update set redeemed = batch_counters.redeemed + excluded.redeemed),
   logged as (
     insert into scans (id, event_seq, door_link_seq, session_seq, device, ticket_id, outcome, at, redeemed_at,
