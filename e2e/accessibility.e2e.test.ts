@@ -1,4 +1,3 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { newPhoneContext, openDoorLink } from './door-support.js';
@@ -8,20 +7,11 @@ import {
   newContext,
   noChromium,
   registerInBrowser,
+  seriousViolations,
   sessionToken,
   ticketIdsViaApi,
   useBrowserApp,
 } from './support.js';
-
-/** Serious or critical WCAG 2.1 A/AA violations on the page as it is now, as readable lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) =>
-      v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1] ?? ''}`),
-    );
-}
 
 describe.skipIf(noChromium)('accessibility: axe finds no serious or critical violations', () => {
   const env = useBrowserApp();
@@ -124,6 +114,42 @@ describe.skipIf(noChromium)('accessibility: axe finds no serious or critical vio
       await context.close();
     });
   }
+
+  // Placeholders are on screen for as long as the network takes: on a slow phone they are what
+  // axe (and a screen reader) meets first. Each list's request is held until the check is done.
+  it('loading placeholders: the event page and the events list while their data is on its way', async () => {
+    const { context, page } = await newContext(env.browser, env.server.baseUrl);
+    await page.setViewportSize({ width: 360, height: 740 });
+    await registerInBrowser(page);
+    const token = await sessionToken(context);
+    const event = await createEventViaApi(env.server.baseUrl, token, { name: 'Slow Network Gala', initialTickets: 3 });
+    const held: Array<() => Promise<void>> = [];
+    const slow = /\/api\/events(\?.*)?$|\/api\/events\/[^/]+\/(arrivals|batches|scans|tickets|door-links)(\?.*)?$/;
+    await page.route(slow, (route) => {
+      held.push(() => route.continue().catch(() => {}));
+    });
+    const found: Record<string, string[]> = {};
+    const check = async (name: string, placeholders: number) => {
+      await expect.poll(() => page.locator('[aria-busy="true"]').count(), name).toBeGreaterThanOrEqual(placeholders);
+      const violations = await seriousViolations(page);
+      if (violations.length) found[name] = violations;
+    };
+
+    await page.goto(`/events/${event.id}`);
+    await page.getByRole('heading', { name: 'Slow Network Gala' }).waitFor();
+    await check('event overview, loading', 3);
+    await page.getByRole('tab', { name: 'Scan log' }).click();
+    await check('scan log, loading', 1);
+    await page.getByRole('tab', { name: 'Tickets' }).click();
+    await check('tickets, loading', 1);
+    await page.goto('/');
+    await check('events list, loading', 1);
+
+    expect(found).toEqual({});
+    await page.unroute(slow);
+    await Promise.all(held.map((release) => release()));
+    await context.close();
+  });
 
   for (const scheme of ['light', 'dark'] as const) {
     it(`the door: door-link modal, scanner, NOT CHECKED, revoked, public ticket page; no sideways scroll at 360 px, ${scheme} scheme`, async () => {

@@ -1,5 +1,3 @@
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { newPhoneContext, openDoorLink } from './door-support.js';
 import {
@@ -8,19 +6,12 @@ import {
   newContext,
   noChromium,
   registerInBrowser,
+  seriousViolations,
   sessionToken,
   ticketIdsViaApi,
   useBrowserApp,
   waitForPath,
 } from './support.js';
-
-/** Serious or critical WCAG 2.1 A/AA violations on the page as it is now, as readable lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe.skipIf(noChromium)('organiser controls: rename, label by CSV and find at the door, delete', () => {
   const env = useBrowserApp();

@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -179,4 +180,19 @@ export function useBrowserApp() {
     await env.server?.close();
   });
   return env;
+}
+
+/**
+ * Serious or critical WCAG 2.1 A/AA violations on the page as it is now (or in `only`, a
+ * selector), one readable line per element.
+ */
+export async function seriousViolations(page: Page, only?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+  if (only) builder.include(only);
+  const results = await builder.analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) =>
+      v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1] ?? ''}`),
+    );
 }

@@ -1,4 +1,3 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { newPhoneContext, openDoorLink } from './door-support.js';
@@ -8,20 +7,11 @@ import {
   newContext,
   noChromium,
   registerInBrowser,
+  seriousViolations,
   sessionToken,
   ticketIdsViaApi,
   useBrowserApp,
 } from './support.js';
-
-/** Serious or critical WCAG 2.1 A/AA violations on the page as it is now, as readable lines. */
-async function seriousViolations(page: Page, only?: string): Promise<string[]> {
-  const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
-  if (only) builder.include(only);
-  const results = await builder.analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 

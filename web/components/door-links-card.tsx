@@ -204,7 +204,7 @@ export function DoorLinksCard({ eventId }: { eventId: string }) {
           <QueryError error={links.error} onRetry={() => void links.refetch()} title="Could not load the door links" />
         </Stack>
       ) : !links.data ? (
-        <Stack mt="md" gap="xs" aria-busy="true" aria-label="Loading door links">
+        <Stack mt="md" gap="xs" role="status" aria-busy="true" aria-label="Loading door links">
           <Skeleton h={40} />
           <Skeleton h={40} />
         </Stack>

@@ -81,7 +81,7 @@ export function TicketsTable({ eventId, status, onStatusChange }: Props) {
           <QueryError error={page.error} onRetry={() => void page.refetch()} title="Could not load tickets" />
         </Stack>
       ) : !page.data ? (
-        <Stack p="md" gap="xs" aria-busy="true" aria-label="Loading tickets">
+        <Stack p="md" gap="xs" role="status" aria-busy="true" aria-label="Loading tickets">
           {[0, 1, 2, 3].map((i) => (
             <Skeleton key={i} h={32} />
           ))}

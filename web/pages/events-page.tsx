@@ -87,7 +87,7 @@ export function EventsPage() {
       {list.isError && !data ? (
         <QueryError error={list.error} onRetry={() => void list.refetch()} title="Could not load your events" />
       ) : !data ? (
-        <Stack gap="xs" aria-busy="true" aria-label="Loading events">
+        <Stack gap="xs" role="status" aria-busy="true" aria-label="Loading events">
           {[0, 1, 2, 3, 4].map((i) => (
             <Skeleton key={i} h={40} />
           ))}

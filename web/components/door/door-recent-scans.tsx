@@ -116,7 +116,7 @@ export function DoorRecentScans({
           Could not load the recent scans: {describeError(error)}
         </Text>
       ) : !scans ? (
-        <Stack gap={6} aria-busy="true" aria-label="Loading recent scans">
+        <Stack gap={6} role="status" aria-busy="true" aria-label="Loading recent scans">
           {[0, 1, 2].map((i) => (
             <Skeleton key={i} h={28} />
           ))}

@@ -102,7 +102,7 @@ export function ArrivalsCard({ eventId, counters, poll, bucket, onBucketChange }
       {arrivals.isError && !arrivals.data ? (
         <QueryError error={arrivals.error} onRetry={() => void arrivals.refetch()} title="Could not load arrivals" />
       ) : !arrivals.data ? (
-        <Skeleton h={220} aria-busy="true" aria-label="Loading arrivals" />
+        <Skeleton h={220} role="status" aria-busy="true" aria-label="Loading arrivals" />
       ) : bars.length === 0 ? (
         <EmptyState
           icon={<IconChartBar size={28} aria-hidden />}
@@ -113,7 +113,7 @@ export function ArrivalsCard({ eventId, counters, poll, bucket, onBucketChange }
         />
       ) : (
         <>
-          <Suspense fallback={<Skeleton h={220} aria-busy="true" aria-label="Loading the chart" />}>
+          <Suspense fallback={<Skeleton h={220} role="status" aria-busy="true" aria-label="Loading the chart" />}>
             <ArrivalsBarChart
               data={data}
               label={`Scans per ${per}: ${formatCount(totals.admitted)} admitted and ${formatCount(totals.refused)} refused${peak ? `. ${describePeak(peak, shownBucket, now)}` : ''}.`}

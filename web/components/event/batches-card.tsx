@@ -40,7 +40,7 @@ export function BatchesCard({ eventId, poll }: { eventId: string; poll: boolean 
           <QueryError error={batches.error} onRetry={() => void batches.refetch()} title="Could not load the batches" />
         </Stack>
       ) : !batches.data ? (
-        <Stack p="md" gap="xs" aria-busy="true" aria-label="Loading batches">
+        <Stack p="md" gap="xs" role="status" aria-busy="true" aria-label="Loading batches">
           <Skeleton h={32} />
           <Skeleton h={32} />
         </Stack>

@@ -183,7 +183,7 @@ export function ScanLog({ eventId, live, outcome, onOutcomeChange }: Props) {
           <QueryError error={log.error} onRetry={() => void log.refetch()} title="Could not load the scan log" />
         </Stack>
       ) : !log.data ? (
-        <Stack p="md" gap="xs" aria-busy="true" aria-label="Loading the scan log">
+        <Stack p="md" gap="xs" role="status" aria-busy="true" aria-label="Loading the scan log">
           {[0, 1, 2, 3].map((i) => (
             <Skeleton key={i} h={32} />
           ))}
