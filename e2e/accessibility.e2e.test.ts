@@ -130,7 +130,9 @@ describe.skipIf(noChromium)('accessibility: axe finds no serious or critical vio
     });
     const found: Record<string, string[]> = {};
     const check = async (name: string, placeholders: number) => {
-      await expect.poll(() => page.locator('[aria-busy="true"]').count(), name).toBeGreaterThanOrEqual(placeholders);
+      await expect
+        .poll(() => page.locator('[aria-busy="true"]').count(), { message: name })
+        .toBeGreaterThanOrEqual(placeholders);
       const violations = await seriousViolations(page);
       if (violations.length) found[name] = violations;
     };
