@@ -128,11 +128,13 @@ describe(`big writes on a listening server (${testStore})`, () => {
     const watcher = watch(url, ids);
     await new Promise((r) => setTimeout(r, 200));
     const probing = probe();
+    const startedAt = performance.now();
     const created = await fetch(`${url}/api/events`, {
       method: 'POST',
       headers,
       body: JSON.stringify({ name: 'Huge', date: '2026-12-31', initialTickets: 300_000 }),
     });
+    const creatingMs = performance.now() - startedAt;
     answered = true;
     await probing;
     await new Promise((r) => setTimeout(r, 100));
@@ -146,9 +148,12 @@ describe(`big writes on a listening server (${testStore})`, () => {
     expect(watcher.answers.filter((a) => !a.ok)).toEqual([]);
     const slowest = Math.max(...watcher.answers.map((a) => a.ms));
     console.log(
-      `[big writes ${testStore}] ${watcher.answers.length} watcher answers while creating, slowest ${slowest.toFixed(0)} ms`,
+      `[big writes ${testStore}] ${watcher.answers.length} watcher answers while creating for ${creatingMs.toFixed(0)} ms, slowest ${slowest.toFixed(0)} ms`,
     );
-    expect(slowest).toBeLessThanOrEqual(250);
+    // One write holding the store for the whole creation would keep an answer waiting about as
+    // long as the creation; the chunks let others in between. 250 ms on a quiet machine, and
+    // never a fifth of the creation on a loaded one (where everything, the chunks too, is slower).
+    expect(slowest).toBeLessThanOrEqual(Math.max(250, creatingMs / 5));
     expect(rounds).toBeGreaterThan(0);
 
     // Once answered, all of it shows.
