@@ -110,15 +110,16 @@ export function sendAlreadyRedeemed(
   duplicateScans: number,
   extra: Record<string, unknown> = {},
 ) {
-  return reply
-    .code(410)
-    .type('application/problem+json; charset=utf-8')
-    .send({
-      ...problemBody(ErrorCode.ticketAlreadyRedeemed, 410, `This ticket was already redeemed at ${ticket.redeemedAt}.`),
-      redeemedAt: ticket.redeemedAt,
-      duplicateScans,
-      ...extra,
-    });
+  const body = {
+    ...problemBody(ErrorCode.ticketAlreadyRedeemed, 410, `This ticket was already redeemed at ${ticket.redeemedAt}.`),
+    redeemedAt: ticket.redeemedAt,
+    duplicateScans,
+    ...extra,
+  };
+  // Sent as a string: the route's 410 schema is a union (this problem or ticket_void), which the
+  // schema serializer settles by validating the body against each member, formats and all, on
+  // every refusal of a duplicate storm. The body is built here field by field, as the schema has it.
+  return reply.code(410).type('application/problem+json; charset=utf-8').send(JSON.stringify(body));
 }
 
 /**

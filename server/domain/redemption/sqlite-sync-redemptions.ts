@@ -31,9 +31,9 @@ const statements = {
       duplicate_scans, first_door) values (?, ?, null, null, null, ?, ?, ?, ?, ?, null)`,
   context: `select events.id as event_id, ticket_batches.created_at from ticket_batches
     inner join events on events.seq = ticket_batches.event_seq where ticket_batches.seq = ? and events.seq = ?`,
-  /** A door scan, first: is its link live, and is its id in the log already (a retry)? */
-  doorBefore: `select (select 1 from door_links where seq = ? and revoked_at is null and expires_at > ?) as live,
-    (select 1 from scans where id = ?) as logged`,
+  /** A door scan, first: is its link live (asked once per link per group), and is its id in the log already (a retry)? */
+  linkLive: 'select 1 as live from door_links where seq = ? and revoked_at is null and expires_at > ?',
+  logged: 'select 1 as logged from scans where id = ?',
   doorWin: `update tickets set redeemed_at = ?, redeem_key = null, redeemed_door_seq = ?
     where id = ? and redeemed_at is null and event_seq = ? returning event_seq, batch_seq`,
   doorRefuse: `update tickets set duplicate_scans = duplicate_scans + 1
@@ -103,9 +103,11 @@ export class SqliteSyncRedemptions {
     // One reading of the clock for the group: its scans are decided within the same moment.
     const at = nowIso();
     const cutoff = replayCutoff(at);
+    // Whether each door link is live at `at`: the group's moment, so one answer serves its scans.
+    const liveLinks = new Map<number, boolean>();
     for (const scan of scans) {
       if (scan.door) {
-        results.push(this.decideDoor(scan.door, at, win, touched));
+        results.push(this.decideDoor(scan.door, at, win, touched, liveLinks));
         continue;
       }
       const input = scan.input;
@@ -163,11 +165,16 @@ export class SqliteSyncRedemptions {
     at: string,
     win: (eventSeq: number, batchSeq: number) => void,
     touched: Set<number>,
+    liveLinks: Map<number, boolean>,
   ): DoorScanDecision | undefined {
     const { scanId, ticketId: id, door } = input;
     if (id === null) return undefined;
-    const before = this.sql.doorBefore.get(door.linkSeq, at, scanId) as { live: number | null; logged: number | null };
-    if (!before.live || before.logged) return undefined;
+    let live = liveLinks.get(door.linkSeq);
+    if (live === undefined) {
+      live = this.sql.linkLive.get(door.linkSeq, at) !== undefined;
+      liveLinks.set(door.linkSeq, live);
+    }
+    if (!live || this.sql.logged.get(scanId) !== undefined) return undefined;
     const scan = { id: scanId, at };
     const log = (
       outcome: string,
