@@ -1,14 +1,14 @@
-import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { Button, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp } from '@tabler/icons-react';
 import { useState } from 'react';
-import { ActivityLimits } from '../../shared/event-activity.js';
 import type { OwnerTicket } from '../../shared/schemas.js';
 import { describeError } from '../api/errors.js';
 import { ApiError } from '../api/http.js';
 import { formatTimestamp } from '../lib/format.js';
 import { useUndoRedemption } from '../queries/tickets.js';
+import { ReasonDialog } from './reason-dialog.js';
 
 /** What a refused undo means to the organiser. */
 function undoProblem(error: unknown): string {
@@ -27,14 +27,12 @@ export function UndoRedemption({ ticket }: { ticket: OwnerTicket }) {
   const [opened, modal] = useDisclosure(false);
   const [reason, setReason] = useState('');
   const undo = useUndoRedemption(ticket.id);
-  const tooLong = reason.length > ActivityLimits.reasonMax;
 
   const close = () => {
     modal.close();
     undo.reset();
   };
   const onConfirm = () => {
-    if (tooLong) return;
     undo.mutate(reason, {
       onSuccess: () => {
         modal.close();
@@ -62,38 +60,24 @@ export function UndoRedemption({ ticket }: { ticket: OwnerTicket }) {
           Undo admission
         </Button>
       )}
-      <Modal opened={opened} onClose={close} title="Undo this admission?" centered>
-        <Stack>
-          <Text size="sm">
-            The ticket was redeemed {ticket.redeemedAt ? formatTimestamp(ticket.redeemedAt) : 'earlier'}. Undoing makes
-            it OK again: the next scan at any door admits it. The scan log keeps the admission and this undo.
-          </Text>
-          <Textarea
-            label="Reason (optional)"
-            description="Shown in the scan log, e.g. “scanned the wrong guest’s ticket”."
-            autosize
-            minRows={2}
-            maxRows={4}
-            value={reason}
-            onChange={(event) => setReason(event.currentTarget.value)}
-            error={tooLong ? `At most ${ActivityLimits.reasonMax} characters (${reason.length} now).` : null}
-            data-autofocus
-          />
-          {undo.isError && (
-            <Alert color="red" variant="light" role="alert" title="Could not undo">
-              {undoProblem(undo.error)}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              {undo.isError ? 'Close' : 'Cancel'}
-            </Button>
-            <Button onClick={onConfirm} loading={undo.isPending} disabled={tooLong} color="red.8">
-              Undo admission
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ReasonDialog
+        opened={opened}
+        onClose={close}
+        title="Undo this admission?"
+        reasonDescription="Shown in the scan log, e.g. “scanned the wrong guest’s ticket”."
+        reason={reason}
+        onReasonChange={setReason}
+        problem={undo.isError ? { title: 'Could not undo', text: undoProblem(undo.error) } : null}
+        confirmLabel="Undo admission"
+        confirmColor="red.8"
+        pending={undo.isPending}
+        onConfirm={onConfirm}
+      >
+        <Text size="sm">
+          The ticket was redeemed {ticket.redeemedAt ? formatTimestamp(ticket.redeemedAt) : 'earlier'}. Undoing makes it
+          OK again: the next scan at any door admits it. The scan log keeps the admission and this undo.
+        </Text>
+      </ReasonDialog>
     </>
   );
 }

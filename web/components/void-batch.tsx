@@ -1,12 +1,12 @@
-import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { Button, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconBan } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { BatchSummary } from '../../shared/event-activity.js';
-import { ActivityLimits } from '../../shared/event-activity.js';
 import { describeError } from '../api/errors.js';
 import { formatCount } from '../lib/format.js';
 import { useVoidBatch } from '../queries/void.js';
+import { ReasonDialog } from './reason-dialog.js';
 
 const tickets = (n: number) => `${formatCount(n)} ${n === 1 ? 'ticket' : 'tickets'}`;
 
@@ -22,8 +22,6 @@ export function VoidBatchButton({ eventId, batch, when }: { eventId: string; bat
   const [reason, setReason] = useState('');
   const voidBatch = useVoidBatch(eventId);
   const ok = okTicketsOf(batch);
-  const length = [...reason.trim()].length;
-  const tooLong = length > ActivityLimits.reasonMax;
   if (ok === 0 && !voidBatch.isPending) return null;
 
   const close = () => {
@@ -31,7 +29,6 @@ export function VoidBatchButton({ eventId, batch, when }: { eventId: string; bat
     voidBatch.reset();
   };
   const onConfirm = () => {
-    if (tooLong) return;
     voidBatch.mutate(
       { batchId: batch.id, reason },
       {
@@ -64,39 +61,25 @@ export function VoidBatchButton({ eventId, batch, when }: { eventId: string; bat
       >
         Void
       </Button>
-      <Modal opened={opened} onClose={close} title={`Void ${tickets(ok)}?`} centered>
-        <Stack>
-          <Text size="sm" data-testid="void-batch-summary">
-            The {tickets(ok)} of the batch of {when} that are still OK will be refused at every door with a red VOID.
-            {batch.redeemed > 0 ? ` The ${tickets(batch.redeemed)} already redeemed stay as they are.` : ''} Each one
-            can be unvoided from its page or the tickets table.
-          </Text>
-          <Textarea
-            label="Reason (optional)"
-            description="Shown at the door and in the scan log, e.g. “sent to the wrong list”."
-            autosize
-            minRows={2}
-            maxRows={4}
-            value={reason}
-            onChange={(event) => setReason(event.currentTarget.value)}
-            error={tooLong ? `At most ${ActivityLimits.reasonMax} characters (${length} now).` : null}
-            data-autofocus
-          />
-          {voidBatch.isError && (
-            <Alert color="red" variant="light" role="alert" title="Could not void the batch">
-              {describeError(voidBatch.error)}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button onClick={onConfirm} loading={voidBatch.isPending} disabled={tooLong} color="red.9">
-              Void {tickets(ok)}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ReasonDialog
+        opened={opened}
+        onClose={close}
+        title={`Void ${tickets(ok)}?`}
+        reasonDescription="Shown at the door and in the scan log, e.g. “sent to the wrong list”."
+        reason={reason}
+        onReasonChange={setReason}
+        problem={voidBatch.isError ? { title: 'Could not void the batch', text: describeError(voidBatch.error) } : null}
+        confirmLabel={`Void ${tickets(ok)}`}
+        confirmColor="red.9"
+        pending={voidBatch.isPending}
+        onConfirm={onConfirm}
+      >
+        <Text size="sm" data-testid="void-batch-summary">
+          The {tickets(ok)} of the batch of {when} that are still OK will be refused at every door with a red VOID.
+          {batch.redeemed > 0 ? ` The ${tickets(batch.redeemed)} already redeemed stay as they are.` : ''} Each one can
+          be unvoided from its page or the tickets table.
+        </Text>
+      </ReasonDialog>
     </>
   );
 }

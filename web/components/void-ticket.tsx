@@ -1,14 +1,14 @@
-import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp, IconBan, IconInfoCircle } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorCode } from '../../shared/error-codes.js';
-import { ActivityLimits } from '../../shared/event-activity.js';
 import type { ListedTicket, OwnerTicket } from '../../shared/schemas.js';
 import { describeError, hasCode } from '../api/errors.js';
 import { formatTimestamp } from '../lib/format.js';
 import { unvoidAndRefresh, useUnvoidTicket, useVoidTicket } from '../queries/void.js';
+import { ReasonDialog } from './reason-dialog.js';
 
 /** What a refused void or unvoid means, in the organiser's words. */
 export function voidProblem(error: unknown): string {
@@ -40,15 +40,12 @@ export function VoidTicketDialog({
   const [reason, setReason] = useState('');
   const voidTicket = useVoidTicket(ticket.id, ticket.eventId);
   const queryClient = useQueryClient();
-  const length = [...reason.trim()].length;
-  const tooLong = length > ActivityLimits.reasonMax;
 
   const close = () => {
     onClose();
     voidTicket.reset();
   };
   const onConfirm = () => {
-    if (tooLong) return;
     voidTicket.mutate(reason, {
       onSuccess: () => {
         onClose();
@@ -85,39 +82,25 @@ export function VoidTicketDialog({
   };
 
   return (
-    <Modal opened={opened} onClose={close} title="Void this ticket?" centered>
-      <Stack>
-        <Text size="sm">
-          Ticket <span className="ticket-id">{shortId(ticket.id)}…</span>
-          {ticket.label ? ` (${ticket.label})` : ''} will be refused at every door with a red VOID, and its link stops
-          working. You can unvoid it later.
-        </Text>
-        <Textarea
-          label="Reason (optional)"
-          description="Shown at the door and in the scan log, e.g. “refunded”."
-          autosize
-          minRows={2}
-          maxRows={4}
-          value={reason}
-          onChange={(event) => setReason(event.currentTarget.value)}
-          error={tooLong ? `At most ${ActivityLimits.reasonMax} characters (${length} now).` : null}
-          data-autofocus
-        />
-        {voidTicket.isError && (
-          <Alert color="red" variant="light" role="alert" title="Could not void">
-            {voidProblem(voidTicket.error)}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={close}>
-            {voidTicket.isError ? 'Close' : 'Cancel'}
-          </Button>
-          <Button onClick={onConfirm} loading={voidTicket.isPending} disabled={tooLong} color="red.9">
-            Void ticket
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ReasonDialog
+      opened={opened}
+      onClose={close}
+      title="Void this ticket?"
+      reasonDescription="Shown at the door and in the scan log, e.g. “refunded”."
+      reason={reason}
+      onReasonChange={setReason}
+      problem={voidTicket.isError ? { title: 'Could not void', text: voidProblem(voidTicket.error) } : null}
+      confirmLabel="Void ticket"
+      confirmColor="red.9"
+      pending={voidTicket.isPending}
+      onConfirm={onConfirm}
+    >
+      <Text size="sm">
+        Ticket <span className="ticket-id">{shortId(ticket.id)}…</span>
+        {ticket.label ? ` (${ticket.label})` : ''} will be refused at every door with a red VOID, and its link stops
+        working. You can unvoid it later.
+      </Text>
+    </ReasonDialog>
   );
 }
 
