@@ -1,13 +1,13 @@
-import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPencil } from '@tabler/icons-react';
 import { type FormEvent, useState } from 'react';
 import type { Event } from '../../shared/schemas.js';
-import { Limits } from '../../shared/schemas.js';
 import { describeError } from '../api/errors.js';
 import { validateEventDate, validateEventName } from '../lib/validation.js';
 import { useUpdateEvent } from '../queries/controls.js';
 import { DeleteEventButton } from './delete-event-button.js';
+import { EventNameDateFields } from './event-fields.js';
 
 /** The event page's controls of the event itself: Edit (name, date) and Delete. */
 export function EventEditControls({ event }: { event: Event }) {
@@ -57,25 +57,12 @@ function EventEditModal({ event, onClose }: { event: Event; onClose: () => void 
               {describeError(update.error)}
             </Alert>
           )}
-          <TextInput
-            label="Name"
-            name="name"
-            required
-            maxLength={Limits.eventNameMax + 50}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={submitted && errors.name}
-            autoComplete="off"
-            data-autofocus
-          />
-          <TextInput
-            label="Date"
-            name="date"
-            type="date"
-            required
-            value={date}
-            onChange={(e) => setDate(e.currentTarget.value)}
-            error={submitted && errors.date}
+          <EventNameDateFields
+            name={name}
+            date={date}
+            onName={setName}
+            onDate={setDate}
+            errors={{ name: submitted && errors.name, date: submitted && errors.date }}
           />
           <Group justify="flex-end" mt="sm">
             <Button variant="default" onClick={onClose}>

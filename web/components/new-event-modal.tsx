@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, NumberInput, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, NumberInput, Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
@@ -6,6 +6,7 @@ import { Limits } from '../../shared/schemas.js';
 import { describeError } from '../api/errors.js';
 import { validateEventDate, validateEventName, validateTicketCount } from '../lib/validation.js';
 import { useCreateEvent } from '../queries/events.js';
+import { EventNameDateFields } from './event-fields.js';
 
 /** The "New event" form in a modal; opens the new event when it is created. */
 export function NewEventModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -56,26 +57,13 @@ export function NewEventModal({ opened, onClose }: { opened: boolean; onClose: (
               {describeError(create.error)}
             </Alert>
           )}
-          <TextInput
-            label="Name"
-            name="name"
-            required
-            maxLength={Limits.eventNameMax + 50}
-            placeholder="Summer concert"
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={submitted && errors.name}
-            autoComplete="off"
-            data-autofocus
-          />
-          <TextInput
-            label="Date"
-            name="date"
-            type="date"
-            required
-            value={date}
-            onChange={(e) => setDate(e.currentTarget.value)}
-            error={submitted && errors.date}
+          <EventNameDateFields
+            name={name}
+            date={date}
+            onName={setName}
+            onDate={setDate}
+            errors={{ name: submitted && errors.name, date: submitted && errors.date }}
+            namePlaceholder="Summer concert"
           />
           <NumberInput
             label="Initial tickets"
