@@ -83,10 +83,16 @@ export const DoorMe = Type.Object({
   totalTickets: Type.Integer(),
   redeemedTickets: Type.Integer(),
   voidTickets: Type.Integer(),
+  verifierKey: Type.String({
+    description: 'The event’s verifier key (64 hex digits): HMAC-SHA-256 key of the offline verifier’s hashes',
+  }),
 });
 export type DoorMe = Static<typeof DoorMe>;
 
-/** The decided outcomes of a door scan (each answered with HTTP 200). */
+/**
+ * The decided outcomes of a door scan (each answered with HTTP 200). `offline_double_entry`: an
+ * upload of an offline admission of a ticket that had been redeemed elsewhere meanwhile.
+ */
 export const ScanOutcome = Type.Union([
   Type.Literal('admitted'),
   Type.Literal('already_redeemed'),
@@ -108,6 +114,35 @@ export const LoggedScanOutcome = Type.Union([
   Type.Literal('unvoided'),
 ]);
 export type LoggedScanOutcome = Static<typeof LoggedScanOutcome>;
+
+/** What a device decided offline, as it uploads the scan once back online. */
+export const OfflineDecision = Type.Union([
+  Type.Literal('admitted'),
+  Type.Literal('already_redeemed'),
+  Type.Literal('not_found'),
+  Type.Literal('wrong_event'),
+]);
+export type OfflineDecision = Static<typeof OfflineDecision>;
+
+/** Limits of an offline scan's device time, relative to the server's clock at upload. */
+export const OfflineLimits = {
+  /** A device clock ahead of the server's by more than this is refused, in minutes. */
+  futureMinutes: 5,
+  /** An offline scan older than this is refused, in days. */
+  maxAgeDays: 7,
+} as const;
+
+export const OfflineScan = Type.Object(
+  {
+    at: { ...Timestamp, description: 'The device’s clock when it made the scan' },
+    decided: OfflineDecision,
+  },
+  {
+    additionalProperties: false,
+    description: 'An offline scan being uploaded: when it was made and what the device showed',
+  },
+);
+export type OfflineScan = Static<typeof OfflineScan>;
 
 export const DoorScanBody = Type.Object(
   {
@@ -152,6 +187,12 @@ export const Scan = Type.Object(
     outcome: LoggedScanOutcome,
     door: Type.String({ description: 'The door link’s label, "public link" or "organiser"' }),
     device: Type.Union([Type.String(), Type.Null()]),
+    deviceAt: Type.Optional(
+      Type.Union([Timestamp, Type.Null()], {
+        description:
+          'An offline scan: the device’s clock when it made it (`at` is that time too); null otherwise. Always sent',
+      }),
+    ),
   },
   { $id: 'Scan' },
 );
@@ -167,3 +208,24 @@ export const DoorScansQuery = Type.Object(
 
 export const ScanIdParams = Type.Object({ scanId: Uuid });
 export const UndoScanResponse = Type.Object({ ticket: Ticket });
+
+/** The offline verifier's changes feed: `since` is the position of the device's copy. */
+export const VerifierChangesQuery = Type.Object(
+  { since: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) },
+  { additionalProperties: false },
+);
+
+export const VerifierChange = Type.Object({
+  hash: Type.String({ pattern: '^[0-9a-f]{16}$', description: 'The ticket’s verifier hash, 16 hex digits' }),
+  state: Type.Union([Type.Literal('ok'), Type.Literal('redeemed'), Type.Literal('void')]),
+});
+
+export const VerifierChanges = Type.Object({
+  position: Type.Number({ description: 'The position the copy is current to once these changes are applied' }),
+  totalTickets: Type.Integer({
+    description: 'The tickets a download would hold now: a different count means download again',
+  }),
+  reload: Type.Optional(Type.Literal(true, { description: 'Too much changed: download the verifier again' })),
+  changes: Type.Array(VerifierChange),
+});
+export type VerifierChanges = Static<typeof VerifierChanges>;

@@ -52,6 +52,7 @@ describe('GET /api/events/:eventId/live', () => {
       outcome: 'admitted',
       door: 'East gate',
       device: 'Phone 7',
+      deviceAt: null,
     });
     expect(scan.id).toMatch(/^\d+$/);
 

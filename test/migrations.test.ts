@@ -20,6 +20,7 @@ describe(`migrations (${testStore})`, () => {
         '009-scan-log',
         '010-labels-and-deletions',
         '011-void-tickets',
+        '012-offline-door',
       ]);
       expect(await migrateToLatest(store.db as never, store.dialect)).toEqual([]);
       const tables = (await store.db.introspection.getTables()).map((t) => t.name).sort();
@@ -50,6 +51,7 @@ describe(`migrations (${testStore})`, () => {
         '009-scan-log',
         '010-labels-and-deletions',
         '011-void-tickets',
+        '012-offline-door',
       ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));

@@ -11,6 +11,7 @@ import * as m008 from './migrations/008-unbounded-keys.js';
 import * as m009 from './migrations/009-scan-log.js';
 import * as m010 from './migrations/010-labels-and-deletions.js';
 import * as m011 from './migrations/011-void-tickets.js';
+import * as m012 from './migrations/012-offline-door.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -27,6 +28,7 @@ const migrations: Record<string, DialectMigration> = {
   '009-scan-log': m009,
   '010-labels-and-deletions': m010,
   '011-void-tickets': m011,
+  '012-offline-door': m012,
 };
 
 class StaticProvider implements MigrationProvider {

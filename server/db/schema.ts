@@ -27,6 +27,8 @@ export interface EventsTable {
   initial_tickets: number;
   additional_tickets: number;
   created_at: string;
+  /** The event's verifier key for offline doors, 32 random bytes as hex; made on first use (migration 012). */
+  verifier_key?: string | null;
 }
 
 export interface EventCountersTable {
@@ -149,6 +151,8 @@ export interface ScansTable {
   first_door: string | null;
   /** Why an organiser undid an admission (migration 009) or voided a ticket (011); null otherwise. */
   reason: Generated<string | null>;
+  /** The device's clock when it decided the scan offline (migration 012); null for online scans. */
+  device_at: Generated<string | null>;
 }
 
 /** Admitted and refused scans of an event per minute (minutes since 1970): the arrivals rollup (migration 009). */

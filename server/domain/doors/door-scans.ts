@@ -11,6 +11,7 @@ import { undoAdmission } from '../scans/undo-admission.js';
 import { getTicket } from '../tickets/get-ticket.js';
 import type { DoorSession } from './door-sessions.js';
 import { parseScanCode, resolveScanCode } from './scan-codes.js';
+import { getVerifierKey } from './verifier-key.js';
 
 /** One physical scan at a door: the code read, decided once (a retry with its scanId replays the answer). */
 export async function scanAtDoor(
@@ -52,6 +53,7 @@ export async function getDoorStatus(db: Db, session: DoorSession): Promise<DoorM
     totalTickets: Number(event.initial_tickets) + Number(event.additional_tickets),
     redeemedTickets: counts?.redeemed ?? 0,
     voidTickets: counts?.voided ?? 0,
+    verifierKey: await getVerifierKey(db, session.event.seq),
   };
 }
 
@@ -59,7 +61,7 @@ export async function getDoorStatus(db: Db, session: DoorSession): Promise<DoorM
 export async function listDeviceScans(db: Db, session: DoorSession, limit: number): Promise<Scan[]> {
   const rows = await db
     .selectFrom('scans')
-    .select(['id', 'at', 'ticket_id', 'outcome', 'device'])
+    .select(['id', 'at', 'ticket_id', 'outcome', 'device', 'device_at'])
     .where('session_seq', '=', session.seq)
     .orderBy('seq', 'desc')
     .limit(limit)
@@ -71,6 +73,7 @@ export async function listDeviceScans(db: Db, session: DoorSession, limit: numbe
     outcome: r.outcome,
     door: session.doorLink.label,
     device: r.device,
+    deviceAt: r.device_at,
   }));
 }
 

@@ -75,7 +75,7 @@ export async function readScansBetween(
   const rows = await db
     .selectFrom('scans as s')
     .leftJoin('door_links as d', 'd.seq', 's.door_link_seq')
-    .select(['s.seq', 's.id', 's.at', 's.ticket_id', 's.outcome', 's.device', 'd.label'])
+    .select(['s.seq', 's.id', 's.at', 's.ticket_id', 's.outcome', 's.device', 'd.label', 's.device_at'])
     .where('s.event_seq', '=', eventSeq)
     .where('s.seq', '>', after)
     .where('s.seq', '<=', upTo)
@@ -92,6 +92,7 @@ export async function readScansBetween(
       // As the scan log names it: an undo without a door link is the organiser's.
       door: r.label ?? (r.outcome === 'undone' ? 'organiser' : PUBLIC_DOOR),
       device: r.device,
+      deviceAt: r.device_at,
     },
   }));
 }

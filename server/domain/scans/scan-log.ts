@@ -26,6 +26,7 @@ export interface ScanRow {
   outcome: LoggedScanOutcome;
   device: string | null;
   label: string | null;
+  device_at: string | null;
 }
 
 /** The API view of a log row. */
@@ -37,6 +38,7 @@ export function toScan(row: ScanRow): Scan {
     outcome: row.outcome,
     door: doorOfScan(row.label, row.outcome),
     device: row.device,
+    deviceAt: row.device_at,
   };
 }
 
@@ -54,7 +56,7 @@ export async function scanRows(
   let query = db
     .selectFrom('scans as s')
     .leftJoin('door_links as d', 'd.seq', 's.door_link_seq')
-    .select(['s.seq', 's.id', 's.at', 's.ticket_id', 's.outcome', 's.device', 'd.label'])
+    .select(['s.seq', 's.id', 's.at', 's.ticket_id', 's.outcome', 's.device', 'd.label', 's.device_at'])
     .where('s.event_seq', '=', eventSeq);
   // Ordered by the index's own columns: otherwise both planners may walk the whole log backwards
   // by seq (its primary key) and filter out other events' scans, at any depth of a cursor.

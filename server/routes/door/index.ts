@@ -15,6 +15,7 @@ import { startDoorSession } from '../../domain/doors/door-sessions.js';
 import { doorSessionOf } from '../../plugins/auth.js';
 import { noStore, problems } from '../responses.js';
 import doorLookupRoutes from './lookup.js';
+import doorVerifierRoutes from './verifier.js';
 
 const tags = ['door'];
 const security: Record<string, string[]>[] = [{ doorBearer: [] }, { doorCookie: [] }];
@@ -119,6 +120,7 @@ const doorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   await app.register(doorLookupRoutes);
+  await app.register(doorVerifierRoutes);
 };
 
 export default doorRoutes;
