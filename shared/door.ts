@@ -100,6 +100,7 @@ export const ScanOutcome = Type.Union([
   Type.Literal('wrong_event'),
   Type.Literal('unreadable'),
   Type.Literal('void'),
+  Type.Literal('offline_double_entry'),
 ]);
 export type ScanOutcome = Static<typeof ScanOutcome>;
 
@@ -156,6 +157,7 @@ export const DoorScanBody = Type.Object(
         description: 'Drawn by the client for each physical scan; repeating it replays the first answer',
       }),
     ),
+    offline: Type.Optional(OfflineScan),
   },
   { additionalProperties: false },
 );

@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { ticketHash } from '../server/domain/doors/verifier.js';
 import { parseVerifier, VerifierState } from '../shared/verifier.js';
 import { testStore } from './databases.js';
-import { createEvent, createUser, doorScan, expectFieldError, openDoor, ticketIds, useApp } from './helper.js';
+import {
+  createEvent,
+  createUser,
+  dbSnapshot,
+  doorScan,
+  expectFieldError,
+  openDoor,
+  ticketIds,
+  useApp,
+} from './helper.js';
 
 const ctx = useApp();
 
@@ -223,5 +232,213 @@ describe(`offline verifier (${testStore})`, () => {
     for (const url of ['/api/door/verifier', '/api/door/verifier/changes?since=0']) {
       expect((await ctx.app.inject({ method: 'GET', url })).statusCode).toBe(401);
     }
+  });
+});
+
+function upload(
+  headers: Record<string, string>,
+  code: string,
+  offline: { at: string; decided: string },
+  scanId: string = randomUUID(),
+) {
+  return ctx.app.inject({ method: 'POST', url: '/api/door/scans', headers, payload: { code, scanId, offline } });
+}
+
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+
+async function redeemedCount(headers: Record<string, string>) {
+  return (await ctx.app.inject({ method: 'GET', url: '/api/door/me', headers })).json().redeemedTickets as number;
+}
+
+async function eventLog(ownerHeaders: Record<string, string>, eventId: string) {
+  const res = await ctx.app.inject({ method: 'GET', url: `/api/events/${eventId}/scans`, headers: ownerHeaders });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().items as {
+    id: string;
+    at: string;
+    ticketId: string;
+    outcome: string;
+    door: string;
+    deviceAt: string | null;
+  }[];
+}
+
+describe(`offline scans uploaded (${testStore})`, () => {
+  it('admits an ok ticket at the device time, counted and logged with deviceAt', async () => {
+    const { owner, event, ids, door } = await eventWithDoor(3);
+    const at = minutesAgo(3);
+    const res = await upload(door.headers, ids[0] as string, { at, decided: 'admitted' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      outcome: 'admitted',
+      scan: { at },
+      ticket: { status: 'redeemed', redeemedAt: at },
+    });
+    expect(await redeemedCount(door.headers)).toBe(1);
+    const [logged] = await eventLog(owner.headers, event.id);
+    expect(logged).toMatchObject({ ticketId: ids[0], outcome: 'admitted', at, deviceAt: at, door: 'North gate' });
+    const mine = (await ctx.app.inject({ method: 'GET', url: '/api/door/scans', headers: door.headers })).json();
+    expect(mine.items[0]).toMatchObject({ outcome: 'admitted', at, deviceAt: at });
+    // An online scan has no device time.
+    await doorScan(ctx.app, door.headers, ids[1] as string);
+    expect((await eventLog(owner.headers, event.id))[0]?.deviceAt).toBeNull();
+  });
+
+  it('logs an offline admission of a ticket redeemed meanwhile as offline_double_entry: the first stands, counted once', async () => {
+    const { owner, event, ids, door } = await eventWithDoor(3);
+    const south = await openDoor(ctx.app, owner.headers, event.id, { label: 'South gate', deviceName: 'Phone 2' });
+    const ticket = ids[0] as string;
+    const first = await doorScan(ctx.app, door.headers, ticket);
+    expect(first.json().outcome).toBe('admitted');
+    const firstAt = first.json().scan.at as string;
+    const before = await ctx.app.store.db
+      .selectFrom('tickets')
+      .select(['redeemed_at', 'duplicate_scans', 'redeemed_door_seq'])
+      .where('id', '=', ticket)
+      .executeTakeFirstOrThrow();
+
+    const at = minutesAgo(1);
+    const scanId = randomUUID();
+    const res = await upload(south.headers, ticket, { at, decided: 'admitted' }, scanId);
+    expect(res.statusCode, res.body).toBe(200);
+    const answer = res.json();
+    expect(answer).toMatchObject({
+      outcome: 'offline_double_entry',
+      scan: { id: scanId, at },
+      ticket: { id: ticket, status: 'redeemed', redeemedAt: firstAt },
+      redeemedAt: firstAt,
+      redeemedAtDoor: 'North gate',
+    });
+    expect(await redeemedCount(door.headers)).toBe(1);
+    const after = await ctx.app.store.db
+      .selectFrom('tickets')
+      .select(['redeemed_at', 'duplicate_scans', 'redeemed_door_seq'])
+      .where('id', '=', ticket)
+      .executeTakeFirstOrThrow();
+    expect(after).toEqual(before);
+
+    const log = await eventLog(owner.headers, event.id);
+    expect(log.map((s) => [s.outcome, s.door, s.at, s.deviceAt])).toEqual([
+      ['offline_double_entry', 'South gate', at, at],
+      ['admitted', 'North gate', firstAt, null],
+    ]);
+    const row = await ctx.app.store.db
+      .selectFrom('scans')
+      .select(['redeemed_at', 'first_door', 'device_at'])
+      .where('id', '=', scanId)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ redeemed_at: firstAt, first_door: 'North gate', device_at: at });
+    // The filter and the CSV know the outcome; the arrivals chart counts it as admitted.
+    const filtered = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/events/${event.id}/scans?outcome=offline_double_entry`,
+      headers: owner.headers,
+    });
+    expect(filtered.json().items.map((s: { id: string }) => s.id)).toEqual([scanId]);
+    const csv = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/events/${event.id}/scans.csv`,
+      headers: owner.headers,
+    });
+    expect(csv.body).toContain(`${at},${ticket},offline_double_entry,South gate,Phone 2`);
+    const arrivals = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/events/${event.id}/arrivals`,
+      headers: owner.headers,
+    });
+    const counted = (arrivals.json().items as { admitted: number; refused: number }[]).reduce(
+      (sum, b) => ({ admitted: sum.admitted + b.admitted, refused: sum.refused + b.refused }),
+      { admitted: 0, refused: 0 },
+    );
+    expect(counted).toEqual({ admitted: 2, refused: 0 });
+
+    // The upload is retried (its answer was lost): the first answer, nothing logged again.
+    const again = await upload(south.headers, ticket, { at, decided: 'admitted' }, scanId);
+    expect(again.json()).toEqual(answer);
+    expect(await eventLog(owner.headers, event.id)).toHaveLength(2);
+  });
+
+  it('two devices uploading the same ticket admitted offline: one admitted, one offline_double_entry, counted once', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { owner, event, ids, door } = await eventWithDoor(2);
+      const south = await openDoor(ctx.app, owner.headers, event.id, { label: 'South gate' });
+      const ticket = ids[0] as string;
+      const answers = await Promise.all([
+        upload(door.headers, ticket, { at: minutesAgo(2), decided: 'admitted' }),
+        upload(south.headers, ticket, { at: minutesAgo(1), decided: 'admitted' }),
+      ]);
+      expect(answers.map((a) => a.statusCode)).toEqual([200, 200]);
+      expect(answers.map((a) => a.json().outcome).sort()).toEqual(['admitted', 'offline_double_entry']);
+      expect(await redeemedCount(door.headers)).toBe(1);
+      const log = await eventLog(owner.headers, event.id);
+      expect(log.map((s) => s.outcome).sort()).toEqual(['admitted', 'offline_double_entry']);
+      expect(new Set(log.map((s) => s.door))).toEqual(new Set(['North gate', 'South gate']));
+    }
+  });
+
+  it('logs refusals as the device decided them, never admitting; a void ticket stays refused', async () => {
+    const { owner, event, ids, door } = await eventWithDoor(4);
+    const [redeemed, ok, voided] = ids as [string, string, string];
+    await doorScan(ctx.app, door.headers, redeemed);
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/api/tickets/${voided}/void`,
+      headers: owner.headers,
+      payload: { reason: 'Refunded' },
+    });
+    const at = minutesAgo(5);
+
+    const dup = (await upload(door.headers, redeemed, { at, decided: 'already_redeemed' })).json();
+    expect(dup).toMatchObject({
+      outcome: 'already_redeemed',
+      redeemedAtDoor: 'North gate',
+      duplicateScans: 1,
+      scan: { at },
+    });
+    // The device thought it used (its copy was stale): refused, and the ticket stays ok.
+    const stale = (await upload(door.headers, ok, { at, decided: 'already_redeemed' })).json();
+    expect(stale).toEqual({ outcome: 'already_redeemed', scan: { id: expect.any(String), at } });
+    expect((await upload(door.headers, ok, { at, decided: 'not_found' })).json().outcome).toBe('not_found');
+    expect((await upload(door.headers, randomUUID(), { at, decided: 'not_found' })).json().outcome).toBe('not_found');
+    expect((await upload(door.headers, 'garbage', { at, decided: 'not_found' })).json().outcome).toBe('unreadable');
+    const v = (await upload(door.headers, voided, { at, decided: 'admitted' })).json();
+    expect(v).toMatchObject({ outcome: 'void', voidReason: 'Refunded', ticket: { status: 'void' } });
+    const other = await eventWithDoor(1);
+    expect((await upload(door.headers, other.ids[0] as string, { at, decided: 'admitted' })).json().outcome).toBe(
+      'wrong_event',
+    );
+    expect(await redeemedCount(door.headers)).toBe(1);
+    const status = await ctx.app.inject({ method: 'GET', url: `/api/tickets/${ok}`, headers: owner.headers });
+    expect(status.json().ticket.status).toBe('ok');
+    const log = await eventLog(owner.headers, event.id);
+    expect(log.filter((s) => s.deviceAt !== null).every((s) => s.deviceAt === at && s.at === at)).toBe(true);
+    expect(log.filter((s) => s.deviceAt !== null)).toHaveLength(7);
+  });
+
+  it('refuses a bad offline.at or offline.decided naming the field, changing nothing', async () => {
+    const { ids, door } = await eventWithDoor(1);
+    const before = await dbSnapshot(ctx.app);
+    const cases: [{ at: string; decided: string }, string][] = [
+      [{ at: new Date(Date.now() + 10 * 60_000).toISOString(), decided: 'admitted' }, 'offline.at'],
+      [{ at: new Date(Date.now() - 8 * 86_400_000).toISOString(), decided: 'admitted' }, 'offline.at'],
+      [{ at: 'yesterday', decided: 'admitted' }, 'offline.at'],
+      [{ at: minutesAgo(1), decided: 'unreadable' }, 'offline.decided'],
+      [{ at: minutesAgo(1), decided: 'ADMITTED' }, 'offline.decided'],
+    ];
+    for (const [offline, field] of cases)
+      expectFieldError(await upload(door.headers, ids[0] as string, offline), field);
+    const missing = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/door/scans',
+      headers: door.headers,
+      payload: { code: ids[0], offline: { decided: 'admitted' } },
+    });
+    expectFieldError(missing, 'offline.at');
+    expect(await dbSnapshot(ctx.app)).toEqual(before);
+    // A device clock a little ahead is accepted.
+    const ahead = new Date(Date.now() + 2 * 60_000).toISOString();
+    expect((await upload(door.headers, ids[0] as string, { at: ahead, decided: 'admitted' })).json().outcome).toBe(
+      'admitted',
+    );
   });
 });

@@ -134,7 +134,8 @@ export type ScanLogOutcome =
   | 'void'
   | 'undone'
   | 'voided'
-  | 'unvoided';
+  | 'unvoided'
+  | 'offline_double_entry';
 
 export interface ScansTable {
   seq: Generated<number>;

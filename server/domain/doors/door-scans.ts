@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DoorLimits, type DoorMe, type DoorScanBody, type Scan } from '../../../shared/door.js';
+import {
+  DoorLimits,
+  type DoorMe,
+  type DoorScanBody,
+  OfflineLimits,
+  type OfflineScan,
+  type Scan,
+} from '../../../shared/door.js';
 import { ErrorCode } from '../../../shared/error-codes.js';
 import type { Ticket } from '../../../shared/schemas.js';
 import type { Db } from '../../db/database.js';
@@ -21,9 +28,11 @@ export async function scanAtDoor(
   body: DoorScanBody,
 ): Promise<DoorScanDecision> {
   const scanId = body.scanId ? canonicalId(body.scanId) : randomUUID();
+  const offline = body.offline ? offlineScan(body.offline) : undefined;
   const ticketId = await resolveScanCode(db, session.event.seq, parseScanCode(body.code));
   return redeemer.scanAtDoor({
     scanId,
+    offline,
     ticketId: ticketId ?? null,
     noTicket: ticketId === undefined ? 'not_found' : 'unreadable',
     door: {
@@ -33,6 +42,24 @@ export async function scanAtDoor(
       device: session.device,
     },
   });
+}
+
+/**
+ * An offline scan's upload, checked: its device time canonical, at most 5 minutes ahead of the
+ * server's clock (a device clock far ahead would date the log wrongly) and at most 7 days old.
+ */
+function offlineScan(offline: OfflineScan): { at: string; decided: OfflineScan['decided'] } {
+  const at = Date.parse(offline.at);
+  const now = Date.now();
+  const refuse = (message: string) => AppError.validation([{ field: 'offline.at', message }]);
+  if (Number.isNaN(at)) throw refuse('is not a valid time');
+  if (at > now + OfflineLimits.futureMinutes * 60_000) {
+    throw refuse(`is more than ${OfflineLimits.futureMinutes} minutes ahead of the server's clock`);
+  }
+  if (at < now - OfflineLimits.maxAgeDays * 86_400_000) {
+    throw refuse(`is more than ${OfflineLimits.maxAgeDays} days old`);
+  }
+  return { at: new Date(at).toISOString(), decided: offline.decided };
 }
 
 /** The door's header: its event, link and device, and the event's counters. */

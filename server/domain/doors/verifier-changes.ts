@@ -9,7 +9,7 @@ import { finishedBatches, logPositions, ticketHash, ticketState } from './verifi
 export const VERIFIER_CHANGES_MAX = 5_000;
 
 /** The log rows that can change a ticket's state (refusals change nothing). */
-const CHANGING: ScanLogOutcome[] = ['admitted', 'undone', 'voided', 'unvoided'];
+const CHANGING: ScanLogOutcome[] = ['admitted', 'undone', 'voided', 'unvoided', 'offline_double_entry'];
 
 /** Ticket ids per statement when reading their states. */
 const STATE_CHUNK = 500;

@@ -49,14 +49,16 @@ export async function replayDoorScan(db: Db, logged: LoggedScan, door: DoorScanP
   }
   const outcome: ScanOutcome = logged.outcome;
   const decision: DoorScanDecision = { outcome, scan: { id: logged.id, at: logged.at } };
-  if ((outcome === 'admitted' || outcome === 'already_redeemed') && logged.ticket_id && logged.redeemed_at) {
+  const redeemed = outcome === 'admitted' || outcome === 'already_redeemed' || outcome === 'offline_double_entry';
+  if (redeemed && logged.ticket_id && logged.redeemed_at) {
     const found = await findTicket(db, logged.ticket_id);
     if (found) decision.ticket = { ...found.ticket, status: 'redeemed', redeemedAt: logged.redeemed_at };
   }
-  if (outcome === 'already_redeemed') {
-    decision.redeemedAt = logged.redeemed_at ?? undefined;
+  if ((outcome === 'already_redeemed' || outcome === 'offline_double_entry') && logged.redeemed_at) {
+    decision.redeemedAt = logged.redeemed_at;
     decision.redeemedAtDoor = logged.first_door ?? undefined;
-    decision.duplicateScans = logged.duplicate_scans ?? undefined;
   }
+  if (outcome === 'already_redeemed' && logged.duplicate_scans !== null)
+    decision.duplicateScans = logged.duplicate_scans;
   return decision;
 }

@@ -8,6 +8,7 @@ import { findLoggedScan, replayDoorScan } from './door-scan-log.js';
 import { type KnownRedeemed, redeemedTicket, type TicketContexts, voidTicketView } from './process-caches.js';
 import { type DoorScanDecision, type DoorScanInput, PUBLIC_DOOR } from './redeemer.js';
 import type { RefusedRow, WonRow } from './rows.js';
+import { decideOfflineScan } from './offline-door-scans.js';
 import { logVoidScan } from './void-scans.js';
 
 const SCAN_COLUMNS = `id, event_seq, door_link_seq, session_seq, device, ticket_id, outcome, at,
@@ -79,8 +80,8 @@ function isDuplicateScanId(error: unknown): boolean {
 export class PostgresDoorScans {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly known: KnownRedeemed,
-    private readonly contexts: TicketContexts,
+    readonly known: KnownRedeemed,
+    readonly contexts: TicketContexts,
     private readonly changes?: EventChanges,
   ) {}
 
@@ -88,7 +89,11 @@ export class PostgresDoorScans {
     // The route left the link's check to the scan (one round trip here, before deciding).
     await assertDoorLinkLive(this.db, input.door.linkSeq);
     try {
-      const decision = await this.decideOnce(input);
+      const { offline } = input;
+      // An offline upload: the per-scan rules of offline-door-scans.ts, in a transaction of its own.
+      const decision = offline
+        ? await this.db.transaction().execute((trx) => decideOfflineScan(trx, { ...input, offline }, this))
+        : await this.decideOnce(input);
       // Every decision logged a scan of the door's event (a replay, below, logs nothing).
       this.changes?.touched(input.door.eventSeq);
       return decision;

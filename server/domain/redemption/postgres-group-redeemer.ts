@@ -196,8 +196,9 @@ export class PostgresGroupRedeemer implements Redeemer {
 
   scanAtDoor(door: DoorScanInput): Promise<DoorScanDecision> {
     const ticketId = door.ticketId;
-    // A code without a ticket id is only logged: one statement, nothing to share.
-    if (ticketId === null) return this.single.scanAtDoor(door);
+    // A code without a ticket id is only logged: one statement, nothing to share. An offline
+    // upload is rare and has rules of its own: the per-scan path decides it.
+    if (ticketId === null || door.offline) return this.single.scanAtDoor(door);
     return new Promise<DoorScanDecision>((resolve, reject) => {
       this.enqueue({ door, id: canonicalId(ticketId), resolve, reject });
     });

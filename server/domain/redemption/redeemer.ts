@@ -1,4 +1,4 @@
-import type { ScanOutcome } from '../../../shared/door.js';
+import type { OfflineDecision, ScanOutcome } from '../../../shared/door.js';
 import type { Ticket } from '../../../shared/schemas.js';
 
 /** One scan to decide: the code, the client's idempotency key when it sent one, and its address. */
@@ -48,6 +48,11 @@ export interface DoorScanInput {
   /** Without a ticket id: `unreadable` (no id in the code, the default) or `not_found` (a prefix of none). */
   noTicket?: 'unreadable' | 'not_found';
   door: DoorScanPlace;
+  /**
+   * An offline scan being uploaded: the device's time of it (canonical ISO) and what it showed.
+   * Decided on the per-scan path (offline-door-scans.ts), never the group fast paths.
+   */
+  offline?: { at: string; decided: OfflineDecision };
 }
 
 /** The door a scan was made at: its event (the only one it admits to), link, session and device. */

@@ -15,6 +15,7 @@ import {
 } from './process-caches.js';
 import type { DoorScanDecision, DoorScanInput } from './redeemer.js';
 import type { RefusedRow, WonRow } from './rows.js';
+import { decideOfflineScan } from './offline-door-scans.js';
 import { logVoidScan } from './void-scans.js';
 
 /** A ticket neither won nor refused: its event, and whether the organiser voided it. */
@@ -138,8 +139,8 @@ export class SqliteDoorScans {
 
   constructor(
     db: Kysely<Database>,
-    private readonly known: KnownRedeemed,
-    private readonly contexts: TicketContexts,
+    readonly known: KnownRedeemed,
+    readonly contexts: TicketContexts,
     private readonly labels: DoorLabels,
   ) {
     this.sql = compileStatements(db);
@@ -159,6 +160,10 @@ export class SqliteDoorScans {
     ).rows;
     if (!before?.live) throw revokedDoorLink();
     if (before.id !== null) return replayDoorScan(trx, before, door);
+    if (input.offline) {
+      touched.add(door.eventSeq);
+      return decideOfflineScan(trx, { ...input, offline: input.offline }, this);
+    }
 
     const scan = { id: scanId, at };
     const log = (outcome: ScanLogOutcome, extra: Partial<LogRow> = {}) => {

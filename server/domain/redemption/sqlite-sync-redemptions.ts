@@ -168,7 +168,8 @@ export class SqliteSyncRedemptions {
     liveLinks: Map<number, boolean>,
   ): DoorScanDecision | undefined {
     const { scanId, ticketId: id, door } = input;
-    if (id === null) return undefined;
+    // An offline upload is rare and has rules of its own: left to the per-scan path.
+    if (id === null || input.offline) return undefined;
     let live = liveLinks.get(door.linkSeq);
     if (live === undefined) {
       live = this.sql.linkLive.get(door.linkSeq, at) !== undefined;

@@ -4,7 +4,10 @@ import type { Store } from '../../db/database.js';
 import { getOwnedEventRow } from '../events/get-event.js';
 import { SettledScans } from './settled-scans.js';
 
-/** Outcomes counted as refused on the chart; `undone` counts as neither admitted nor refused. */
+/**
+ * Outcomes counted as refused on the chart; `undone` counts as neither admitted nor refused, and
+ * `offline_double_entry` as admitted (the guest was let in, though the counter did not move).
+ */
 export const REFUSED_OUTCOMES = ['already_redeemed', 'not_found', 'wrong_event', 'unreadable', 'void'] as const;
 
 const BUCKET_MINUTES: Record<ArrivalsBucket, number> = { '1m': 1, '5m': 5, '15m': 15, '1h': 60 };
@@ -76,7 +79,7 @@ export async function getArrivals(
       cast(null as bigint) as top, 0 as settled
     from scan_minutes where event_seq = ${eventSeq}
     union all
-    select 't', null, substr(at, 1, 16), sum(case when outcome = 'admitted' then 1 else 0 end),
+    select 't', null, substr(at, 1, 16), sum(case when outcome in ('admitted', 'offline_double_entry') then 1 else 0 end),
       sum(case when outcome in (${refusedList}) then 1 else 0 end), count(*), max(seq), ${settledFlag}
     from scans where event_seq = ${eventSeq} and seq > ${folded}
     group by 3, 8
