@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Proc, root } from './lib.js';
 
-export type Part = 'rush' | 'create' | 'scale' | 'door' | 'page' | 'watch';
+export type Part = 'rush' | 'create' | 'scale' | 'door' | 'page' | 'watch' | 'verifier';
 
 export interface Sizes {
   /** The door rush (wrk): the highest first-scan rate a round may reach (events are sized for it), per store. */

@@ -9,6 +9,7 @@ import { f, median, n0, percentile } from './lib.js';
 import { CONNECTIONS, DUPLICATE_TICKETS, type Options, PAGE_LIMIT, SEARCH_COMMON } from './options.js';
 import type { Row } from './report.js';
 import type { Load, Results } from './results.js';
+import { verifierLines } from './verifier.js';
 import { IDLE_LABEL, type Latencies, WATCH_EVERY_MS, watchMet } from './watch.js';
 
 /** CPU, memory, Node.js, OS and load average of this machine, as the report prints them. */
@@ -165,6 +166,12 @@ export function renderMarkdown({ results, table, notes, options, minutes, startL
         `| ${write.what} | ${f(write.seconds, 1)} s | ${cell(write.redeem)} | ${cell(write.healthz)} | **${watchMet(write) ? 'PASS' : 'MISS'}** |`,
       );
     }
+    lines.push('');
+  }
+  if (results.verifier) {
+    lines.push('### The offline door’s verifier');
+    lines.push('');
+    lines.push(...verifierLines(results.verifier));
     lines.push('');
   }
   if (!results.rush.some((r) => r.store === 'postgres')) {

@@ -7,6 +7,7 @@ import type { DoorPageResult } from './door-page.js';
 import type { DoorScansResult } from './door-scans.js';
 import type { CsvDownload } from './export-csv.js';
 import type { PgbenchResult } from './pgbench.js';
+import type { VerifierResult } from './verifier.js';
 import type { WatchResult } from './watch.js';
 
 /** One wrk run, summarized (latencies in ms). */
@@ -105,6 +106,8 @@ export interface Results {
   doorScans: DoorScansResult[];
   /** Big writes watched: SQLite, then PostgreSQL when measured. */
   watch?: WatchResult[];
+  /** The offline door's verifier (issue 16): size, per-scan decision, download build times. */
+  verifier?: VerifierResult;
   /** One line per part that failed, prefixed with the part's name. */
   errors: string[];
 }

@@ -6,9 +6,10 @@
  *   npm run bench -- --quick           smoke run with small sizes (under 2 minutes), writes to the temp folder
  *   ADMIT_BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test npm run bench
  *                                      adds the PostgreSQL door rush (WORKERS=1 and 2) in a fresh database
- * Options: --only rush,create,scale,door,page,watch,live,delete  --no-pg  --out <file> (live: the cost of 500 live streams to the door;
+ * Options: --only rush,create,scale,door,page,watch,live,delete,verifier  --no-pg  --out <file> (live: the cost of 500 live streams to the door;
  *          delete: removing a 1,000,000-ticket event while redeems go on;
- *          pdf: printable tickets against the CSV at 10,000 and 100,000)
+ *          pdf: printable tickets against the CSV at 10,000 and 100,000;
+ *          verifier: the offline door's verifier at 100,000 and 1,000,000 tickets)
  *
  * Every server is the compiled one (`npm start`'s dist/node) on a fresh database, and all load
  * goes to 127.0.0.1. Each part lives in its own module and returns what it measured; this file
@@ -31,6 +32,7 @@ import { measurePdf, pdfTable } from './pdf.js';
 import { buildRows, formatTextTable, listNotes } from './report.js';
 import { describeMachine, renderMarkdown } from './report-markdown.js';
 import type { Results } from './results.js';
+import { measureVerifier, verifierLines } from './verifier.js';
 import { measureWatch } from './watch.js';
 
 /** Runs one part; a failure is recorded in `errors` and the run goes on with the next part. */
@@ -105,6 +107,12 @@ async function main() {
     results.doorPage = await runPart(results.errors, 'door page', () => measureDoorPage(bench, guests));
   }
   if (wants(options, 'watch')) results.watch = await runPart(results.errors, 'watch', () => measureWatch(bench));
+  // The offline door's verifier (issue 16): in process, size, per-scan decision and download build.
+  if (wants(options, 'verifier')) {
+    const verifierPg = clock.late() ? undefined : pgUrl;
+    results.verifier = await runPart(results.errors, 'verifier', () => measureVerifier(quick, verifierPg));
+    if (results.verifier) console.log(`\n${verifierLines(results.verifier).join('\n')}\n`);
+  }
   if (wants(options, 'rush') && pgUrl) {
     for (const workers of [1, 2]) {
       if (clock.late()) {

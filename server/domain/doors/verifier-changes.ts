@@ -2,8 +2,8 @@ import type { VerifierChanges } from '../../../shared/door.js';
 import { hashToHex, verifierStateNames } from '../../../shared/verifier.js';
 import type { Store } from '../../db/database.js';
 import type { ScanLogOutcome } from '../../db/schema.js';
-import { getVerifierKey } from './verifier-key.js';
 import { finishedBatches, logPositions, ticketHash, ticketState } from './verifier.js';
+import { getVerifierKey } from './verifier-key.js';
 
 /** At most this many changes in one answer; past it the device downloads the verifier again. */
 export const VERIFIER_CHANGES_MAX = 5_000;

@@ -1,5 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { encodeVerifier, VERIFIER_HASH_BYTES, VerifierState } from '../../../shared/verifier.js';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import {
+  VERIFIER_HASH_BYTES,
+  VERIFIER_HEADER_BYTES,
+  VERIFIER_MAGIC,
+  VerifierState,
+  verifierSize,
+} from '../../../shared/verifier.js';
 import type { Db, Store } from '../../db/database.js';
 import { SettledScans } from '../scans/settled-scans.js';
 import { getVerifierKey } from './verifier-key.js';
@@ -109,13 +116,72 @@ export async function buildVerifier(store: Store, eventSeq: number): Promise<{ k
         hashes.set(ticketHash(secret, row.id), count * VERIFIER_HASH_BYTES);
         states[count] = ticketState(row);
         count++;
+        // Hashing costs a few µs a ticket: let other requests in between.
+        if (count % HASH_SLICE === 0) await yieldToLoop();
       }
       if (rows.length < PAGE_SIZE) break;
       after = Number((rows[rows.length - 1] as { seq: number }).seq);
     }
   }
-  const body = encodeVerifier(hashes.subarray(0, count * VERIFIER_HASH_BYTES), states.subarray(0, count), position);
+  const body = await encodeInSlices(
+    hashes.subarray(0, count * VERIFIER_HASH_BYTES),
+    states.subarray(0, count),
+    position,
+  );
   return { key, body };
+}
+
+/** Tickets hashed per step before yielding to other requests. */
+const HASH_SLICE = 2_500;
+/** Entries keyed per step before yielding to other requests. */
+const KEY_SLICE = 50_000;
+/** Buckets (of 256, by a hash's first byte) sorted per step before yielding. */
+const BUCKET_SLICE = 16;
+const LOW_56 = (1n << 56n) - 1n;
+
+/**
+ * The same bytes as shared/verifier.ts's encodeVerifier, made in short steps so that a verifier
+ * of 1,000,000 tickets never holds the event loop for long: entries are spread into 256 buckets
+ * by their hash's first byte, and within a bucket the other 7 bytes and the state fit one u64
+ * (hash bytes 1–7, then the state), so each bucket sorts as numbers and carries its states along.
+ */
+export async function encodeInSlices(
+  hashes: Uint8Array,
+  states: Uint8Array,
+  position: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const count = states.length;
+  const out = new Uint8Array(verifierSize(count));
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < 4; i++) view.setUint8(i, VERIFIER_MAGIC.charCodeAt(i));
+  view.setUint32(4, count, true);
+  view.setFloat64(8, position, true);
+  const starts = new Uint32Array(257);
+  for (let i = 0; i < count; i++) (starts[(hashes[i * VERIFIER_HASH_BYTES] as number) + 1] as number)++;
+  for (let b = 0; b < 256; b++) starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number);
+  const next = starts.slice(0, 256);
+  const keys = new BigUint64Array(count);
+  const input = new DataView(hashes.buffer, hashes.byteOffset, hashes.byteLength);
+  for (let i = 0; i < count; i++) {
+    const bucket = hashes[i * VERIFIER_HASH_BYTES] as number;
+    const rest = input.getBigUint64(i * VERIFIER_HASH_BYTES, false) & LOW_56;
+    keys[(next[bucket] as number)++] = (rest << 8n) | BigInt(states[i] as number);
+    if (i % KEY_SLICE === KEY_SLICE - 1) await yieldToLoop();
+  }
+  const statesAt = VERIFIER_HEADER_BYTES + count * VERIFIER_HASH_BYTES;
+  for (let b = 0; b < 256; b++) {
+    const from = starts[b] as number;
+    const to = starts[b + 1] as number;
+    keys.subarray(from, to).sort();
+    const top = BigInt(b) << 56n;
+    for (let j = from; j < to; j++) {
+      const k = keys[j] as bigint;
+      view.setBigUint64(VERIFIER_HEADER_BYTES + j * VERIFIER_HASH_BYTES, top | (k >> 8n), false);
+      out[statesAt + j] = Number(k & 0xffn);
+    }
+    if (b % BUCKET_SLICE === BUCKET_SLICE - 1) await yieldToLoop();
+  }
+  return out;
 }
 
 function grow(bytes: Uint8Array<ArrayBuffer>, size: number): Uint8Array<ArrayBuffer> {

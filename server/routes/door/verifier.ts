@@ -1,9 +1,9 @@
-import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@fastify/type-provider-typebox';
 import { VerifierChanges, VerifierChangesQuery } from '../../../shared/door.js';
 import { VERIFIER_MEDIA_TYPE } from '../../../shared/verifier.js';
-import { verifierChanges } from '../../domain/doors/verifier-changes.js';
 import { buildVerifier } from '../../domain/doors/verifier.js';
+import { verifierChanges } from '../../domain/doors/verifier-changes.js';
 import { doorSessionOf } from '../../plugins/auth.js';
 import { problems } from '../responses.js';
 
