@@ -20,8 +20,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openStore, type Store } from '../server/db/database.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { nowIso } from '../server/domain/common.js';
+import { createDoorLink } from '../server/domain/doors/door-links.js';
+import { startDoorSession } from '../server/domain/doors/door-sessions.js';
 import { buildVerifier, ticketHash } from '../server/domain/doors/verifier.js';
 import { createEvent } from '../server/domain/events/create-event.js';
+import { createRedeemer } from '../server/domain/redemption/create-redeemer.js';
 import { encodeVerifier, importVerifierKey, parseVerifier, verifierHash } from '../shared/verifier.js';
 import { f, freshPgDatabase, median, n0, percentile } from './lib.js';
 
@@ -48,9 +51,17 @@ export interface VerifierDownloadResult {
   maxStallMs: number;
 }
 
+/** A queue of offline scans uploaded one after another, in order, as a reconnecting device does. */
+export interface UploadResult {
+  store: string;
+  scans: number;
+  ms: number;
+}
+
 export interface VerifierResult {
   format: VerifierFormatResult;
   downloads: VerifierDownloadResult[];
+  uploads: UploadResult[];
 }
 
 /** The format and the per-scan decision at `tickets` tickets. */
@@ -107,6 +118,45 @@ async function newOwner(store: Store): Promise<string> {
   return id;
 }
 
+/**
+ * `scans` offline admissions uploaded one after another through the redeemer (the per-scan path
+ * POST /api/door/scans takes with `offline`), without HTTP: the server's share of the time from
+ * reconnecting to an empty queue. Half the tickets were admitted elsewhere meanwhile, so half
+ * the uploads are offline_double_entry.
+ */
+async function measureUploads(label: string, store: Store, scans: number): Promise<UploadResult> {
+  const owner = await newOwner(store);
+  const event = await createEvent(store.db, owner, { name: 'Upload', date: '2026-12-31', initialTickets: scans });
+  const ids = (
+    await store.db
+      .selectFrom('tickets')
+      .innerJoin('events', 'events.seq', 'tickets.event_seq')
+      .select('tickets.id')
+      .where('events.id', '=', event.id)
+      .orderBy('tickets.seq')
+      .execute()
+  ).map((r) => r.id);
+  const redeemer = createRedeemer(store);
+  const openDoor = async (label: string) => {
+    const { secret } = await createDoorLink(store.db, owner, event.id, { label });
+    const session = await startDoorSession(store.db, { secret, deviceName: label });
+    return { eventSeq: session.event.seq, linkSeq: session.doorLink.seq, sessionSeq: session.seq, device: label };
+  };
+  const other = await openDoor('Online gate');
+  for (let i = 0; i < scans; i += 2) {
+    await redeemer.scanAtDoor({ scanId: randomUUID(), ticketId: ids[i] as string, door: other });
+  }
+  const door = await openDoor('Offline gate');
+  const at = new Date(Date.now() - 60_000).toISOString();
+  const t0 = performance.now();
+  for (const id of ids) {
+    await redeemer.scanAtDoor({ scanId: randomUUID(), ticketId: id, door, offline: { at, decided: 'admitted' } });
+  }
+  const ms = performance.now() - t0;
+  console.log(`[bench] verifier ${label}: ${n0(scans)} offline scans uploaded in order in ${f(ms, 0)} ms`);
+  return { store: label, scans, ms };
+}
+
 /** buildVerifier for events of each size, on one fresh database. */
 async function measureDownloads(
   label: string,
@@ -151,10 +201,12 @@ export async function measureVerifier(quick: boolean, pgUrl?: string): Promise<V
   const sizes = quick ? [10_000, 100_000] : [100_000, 1_000_000];
   const runs = quick ? 1 : 3;
   const downloads: VerifierDownloadResult[] = [];
+  const uploads: UploadResult[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'admit-verifier-'));
   const sqlite = openStore(`sqlite:${dir}/bench.db`);
   try {
     downloads.push(...(await measureDownloads('SQLite', sqlite, sizes, runs)));
+    uploads.push(await measureUploads('SQLite', sqlite, 1_000));
   } finally {
     await sqlite.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -164,12 +216,13 @@ export async function measureVerifier(quick: boolean, pgUrl?: string): Promise<V
     const pg = openStore(fresh.url);
     try {
       downloads.push(...(await measureDownloads('PostgreSQL', pg, sizes, runs)));
+      uploads.push(await measureUploads('PostgreSQL', pg, 1_000));
     } finally {
       await pg.close();
       await fresh.cleanup();
     }
   }
-  return { format, downloads };
+  return { format, downloads, uploads };
 }
 
 function verifierFormatLine(r: VerifierFormatResult): string {
@@ -187,6 +240,12 @@ export function verifierLines(r: VerifierResult): string[] {
   for (const d of r.downloads) {
     lines.push(
       `| ${d.store} | ${n0(d.tickets)} | ${n0(d.bytes)} | ${f(d.ms, 0)} ms | ${d.runs.map((x) => f(x, 0)).join(', ')} ms | ${f(d.maxStallMs, 0)} ms |`,
+    );
+  }
+  lines.push('');
+  for (const u of r.uploads) {
+    lines.push(
+      `Offline queue, ${u.store}: ${n0(u.scans)} offline admissions (half of them double entries) uploaded one after another through the redeemer, without HTTP: ${f(u.ms, 0)} ms.`,
     );
   }
   return lines;
