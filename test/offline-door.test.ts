@@ -113,6 +113,25 @@ describe(`offline verifier (${testStore})`, () => {
     expect(stateOf(other.ids[0] as string)).toBe('missing');
     expect(stateOf(randomUUID())).toBe('missing');
 
+    // Again (the batches' hashes now come from the process's cache): the same bytes.
+    const again = await download(door.headers);
+    expect(Buffer.from(again.verifier.buffer).equals(Buffer.from(verifier.buffer))).toBe(true);
+    // Once the pending batch is finished, it is in the copy.
+    await ctx.app.store.db
+      .updateTable('ticket_batches')
+      .set({ heartbeat_at: null })
+      .where('seq', '=', (eb) =>
+        eb
+          .selectFrom('tickets')
+          .select('batch_seq')
+          .where('id', '=', pendingIds[0] as string),
+      )
+      .execute();
+    const finished = await download(door.headers);
+    expect(finished.verifier.count).toBe(23);
+    for (const id of pendingIds) expect(finished.stateOf(id)).toBe('ok');
+    expect(finished.stateOf(redeemed)).toBe('redeemed');
+
     const me = await ctx.app.inject({ method: 'GET', url: '/api/door/me', headers: door.headers });
     expect(me.json().verifierKey).toBe(key);
     // One key per event, the same for every device and every download; another event has its own.

@@ -69,66 +69,157 @@ export async function logPositions(store: Store, eventSeq: number): Promise<{ he
 }
 
 /** The finished batches of an event (a batch still being written is seen by nobody) and their sizes. */
-export async function finishedBatches(db: Db, eventSeq: number): Promise<{ seq: number; count: number }[]> {
+export async function finishedBatches(db: Db, eventSeq: number): Promise<{ seq: number; id: string; count: number }[]> {
   const rows = await db
     .selectFrom('ticket_batches')
-    .select(['seq', 'count'])
+    .select(['seq', 'id', 'count'])
     .where('event_seq', '=', eventSeq)
     .where('heartbeat_at', 'is', null)
     .orderBy('seq')
     .execute();
-  return rows.map((r) => ({ seq: Number(r.seq), count: Number(r.count) }));
+  return rows.map((r) => ({ seq: Number(r.seq), id: r.id, count: Number(r.count) }));
+}
+
+/**
+ * Hashes of finished batches, in ticket order (seq), by batch id and key: a finished batch's
+ * tickets never change, so a second download (another device, a reload) reads only the states
+ * instead of hashing every ticket again. Bounded in bytes, least recently used out first.
+ */
+class BatchHashes {
+  readonly #entries = new Map<string, Uint8Array>();
+  #bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(key: string): Uint8Array | undefined {
+    const hit = this.#entries.get(key);
+    if (hit) {
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, hashes: Uint8Array): void {
+    if (hashes.byteLength > this.maxBytes) return;
+    this.delete(key);
+    this.#entries.set(key, hashes);
+    this.#bytes += hashes.byteLength;
+    for (const [oldest, value] of this.#entries) {
+      if (this.#bytes <= this.maxBytes) break;
+      this.#entries.delete(oldest);
+      this.#bytes -= value.byteLength;
+    }
+  }
+
+  delete(key: string): void {
+    const old = this.#entries.get(key);
+    if (!old) return;
+    this.#entries.delete(key);
+    this.#bytes -= old.byteLength;
+  }
+}
+
+/** A ticket as a verifier reads it: the id only when its hash is not cached. */
+interface BatchRow {
+  seq: number;
+  redeemed_at: string | null;
+  voided_at: string | null;
+  id?: string;
+}
+
+/** 64 MB: the hashes of 8,000,000 tickets. */
+const batchHashes = new BatchHashes(64 * 1024 * 1024);
+
+/**
+ * One finished batch's hashes and states, in ticket order: read in keyset pages of the batch's
+ * index range; the hashes come from the cache when it has them (then the ids are not read).
+ */
+async function readBatch(
+  db: Db,
+  eventSeq: number,
+  batch: { seq: number; id: string; count: number },
+  key: string,
+): Promise<{ hashes: Uint8Array; states: Uint8Array }> {
+  const cacheKey = `${batch.id}:${key}`;
+  const cached = batchHashes.get(cacheKey);
+  const secret = Buffer.from(key, 'hex');
+  let hashes = cached ?? new Uint8Array(batch.count * VERIFIER_HASH_BYTES);
+  let states = new Uint8Array(batch.count);
+  let count = 0;
+  let after = 0;
+  for (;;) {
+    const page = db
+      .selectFrom('tickets')
+      .select(['seq', 'redeemed_at', 'voided_at'])
+      .where('event_seq', '=', eventSeq)
+      .where('batch_seq', '=', batch.seq)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(PAGE_SIZE);
+    const rows: BatchRow[] = cached ? await page.execute() : await page.select('id').execute();
+    // SQLite reads synchronously and its promises resolve without a turn of the event loop: give
+    // other requests one after each page.
+    await yieldToLoop();
+    for (const row of rows) {
+      if (count === states.length) {
+        // More tickets than the batch counts (cannot happen once it is finished): read it afresh.
+        if (cached) {
+          batchHashes.delete(cacheKey);
+          return readBatch(db, eventSeq, batch, key);
+        }
+        hashes = grow(hashes, hashes.length * 2 + 1024 * VERIFIER_HASH_BYTES);
+        states = grow(states, states.length * 2 + 1024);
+      }
+      if (!cached) {
+        hashes.set(ticketHash(secret, row.id as string), count * VERIFIER_HASH_BYTES);
+        // Hashing costs a few µs a ticket: let other requests in between.
+        if (count % HASH_SLICE === HASH_SLICE - 1) await yieldToLoop();
+      }
+      states[count] = ticketState(row);
+      count++;
+    }
+    if (rows.length < PAGE_SIZE) break;
+    after = Number((rows[rows.length - 1] as { seq: number }).seq);
+  }
+  if (cached && count !== batch.count) {
+    batchHashes.delete(cacheKey);
+    return readBatch(db, eventSeq, batch, key);
+  }
+  hashes = hashes.subarray(0, count * VERIFIER_HASH_BYTES);
+  if (!cached && count === batch.count) batchHashes.set(cacheKey, hashes);
+  return { hashes, states: states.subarray(0, count) };
 }
 
 /**
  * The door's local verifier of an event (shared/verifier.ts's format): every ticket of its
- * finished batches, read in keyset pages of one batch's index range, hashed with the event's key.
- * Only the hashes and states are held (9 bytes a ticket), sorted once at the end.
+ * finished batches with its state, hashed with the event's key (or the hashes taken from the
+ * cache of finished batches). Only the hashes and states are held (9 bytes a ticket), then sorted.
  */
 export async function buildVerifier(store: Store, eventSeq: number): Promise<{ key: string; body: Uint8Array }> {
   const { db } = store;
   const key = await getVerifierKey(db, eventSeq);
   const position = await settledPosition(store, eventSeq);
   const batches = await finishedBatches(db, eventSeq);
-  const expected = batches.reduce((sum, b) => sum + b.count, 0);
-  let hashes = new Uint8Array(expected * VERIFIER_HASH_BYTES);
-  let states = new Uint8Array(expected);
-  let count = 0;
-  const secret = Buffer.from(key, 'hex');
-  for (const batch of batches) {
-    let after = 0;
-    for (;;) {
-      const rows = await db
-        .selectFrom('tickets')
-        .select(['seq', 'id', 'redeemed_at', 'voided_at'])
-        .where('event_seq', '=', eventSeq)
-        .where('batch_seq', '=', batch.seq)
-        .where('seq', '>', after)
-        .orderBy('seq')
-        .limit(PAGE_SIZE)
-        .execute();
-      for (const row of rows) {
-        if (count === states.length) {
-          // More tickets than the batches count (cannot happen): grow rather than fail.
-          hashes = grow(hashes, hashes.length * 2 + 1024 * VERIFIER_HASH_BYTES);
-          states = grow(states, states.length * 2 + 1024);
-        }
-        hashes.set(ticketHash(secret, row.id), count * VERIFIER_HASH_BYTES);
-        states[count] = ticketState(row);
-        count++;
-        // Hashing costs a few µs a ticket: let other requests in between.
-        if (count % HASH_SLICE === 0) await yieldToLoop();
-      }
-      if (rows.length < PAGE_SIZE) break;
-      after = Number((rows[rows.length - 1] as { seq: number }).seq);
-    }
+  const parts: { hashes: Uint8Array; states: Uint8Array }[] = [];
+  for (const batch of batches) parts.push(await readBatch(db, eventSeq, batch, key));
+  const count = parts.reduce((sum, p) => sum + p.states.length, 0);
+  const hashes = new Uint8Array(count * VERIFIER_HASH_BYTES);
+  const states = new Uint8Array(count);
+  let at = 0;
+  for (const part of parts) {
+    hashes.set(part.hashes, at * VERIFIER_HASH_BYTES);
+    states.set(part.states, at);
+    at += part.states.length;
   }
-  const body = await encodeInSlices(
-    hashes.subarray(0, count * VERIFIER_HASH_BYTES),
-    states.subarray(0, count),
-    position,
-  );
+  const body = await encodeInSlices(hashes, states, position);
   return { key, body };
+}
+
+function grow(bytes: Uint8Array, size: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(size);
+  out.set(bytes);
+  return out;
 }
 
 /** Tickets hashed per step before yielding to other requests. */
@@ -181,11 +272,5 @@ export async function encodeInSlices(
     }
     if (b % BUCKET_SLICE === BUCKET_SLICE - 1) await yieldToLoop();
   }
-  return out;
-}
-
-function grow(bytes: Uint8Array<ArrayBuffer>, size: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(size);
-  out.set(bytes);
   return out;
 }
