@@ -46,10 +46,14 @@ export function launchCameraBrowser(video: string): Promise<Browser> {
   ]);
 }
 
-/** A phone-sized browser profile with no organiser session; service workers blocked so page.route sees every request. */
+/**
+ * A phone-sized browser profile with no organiser session; service workers blocked so page.route sees
+ * every request, unless `serviceWorkers: 'allow'` (the offline door, whose service worker serves the app).
+ */
 export async function newPhoneContext(
   browser: Browser,
   baseUrl: string,
+  options: { serviceWorkers?: 'allow' | 'block' } = {},
 ): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
   const context = await browser.newContext({
     baseURL: baseUrl,
@@ -59,7 +63,7 @@ export async function newPhoneContext(
     locale: 'en-US',
     timezoneId: 'UTC',
     colorScheme: 'light',
-    serviceWorkers: 'block',
+    serviceWorkers: options.serviceWorkers ?? 'block',
   });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
@@ -133,4 +137,20 @@ export async function startRelay(targetPort: number) {
       await new Promise<void>((resolve) => (closing ? closing.close(() => resolve()) : resolve()));
     },
   };
+}
+
+/** Waits until the page is controlled by the app's service worker, its precache installed. */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (navigator.serviceWorker.controller) return;
+    await new Promise<void>((resolve) =>
+      navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }),
+    );
+  });
+}
+
+/** Waits until the door holds its offline copy of `count` tickets (the header's data attributes). */
+export async function waitForVerifier(page: Page, count: number): Promise<void> {
+  await page.locator(`[data-testid="door-header"][data-verifier-count="${count}"]`).waitFor();
 }

@@ -200,7 +200,8 @@ describe.skipIf(noChromium)('door: door links, the scanner page, network loss, t
       await relay.cut();
       await context.setOffline(true);
       await page.getByTestId('door-offline').waitFor();
-      await page.keyboard.type(`${first}\n`);
+      // A typed prefix: what the phone's offline copy of the tickets cannot decide (a full code it would).
+      await page.keyboard.type(`${first.slice(0, 8)}\n`);
       expect(await answerOf(page)).toBe('not_checked');
       const text = (await page.getByTestId('door-answer').textContent()) ?? '';
       expect(text).toContain('NOT CHECKED');

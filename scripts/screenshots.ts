@@ -245,14 +245,25 @@ async function door(browser: Browser, baseUrl: string) {
     await door.getByTestId('undo-result').waitFor();
     await shoot(door, 'door-undone');
 
+    // Offline: the phone decides from its copy of the tickets (downloaded by now) and queues the scan.
+    await door.locator('[data-testid="door-header"][data-verifier-count]:not([data-verifier-count=""])').waitFor();
     await phone.context.setOffline(true);
     await door.getByTestId('door-offline').waitFor();
     await shoot(door, 'door-offline');
     await door.keyboard.type(`${ids[2]}\n`);
+    await door.locator('[data-testid="door-answer"][data-offline="true"]').waitFor();
+    await shootFrozen(door, 'door-offline-admitted');
+    await answer.click();
+    await answer.waitFor({ state: 'detached' });
+    await door.getByTestId('door-queue').waitFor();
+    await shoot(door, 'door-offline-waiting');
+    // A typed prefix cannot be decided offline.
+    await door.keyboard.type(`${(ids[4] as string).slice(0, 8)}\n`);
     await answer.waitFor();
     await shoot(door, 'door-not-checked');
-    await phone.context.setOffline(false);
     await door.getByRole('button', { name: 'Dismiss' }).click();
+    await phone.context.setOffline(false);
+    await door.getByTestId('door-queue').waitFor({ state: 'detached' });
 
     const links = await api<{ items: { id: string; label: string }[] }>(
       baseUrl,

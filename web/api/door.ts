@@ -5,11 +5,12 @@ import type {
   DoorScanResult,
   DoorSessionResponse,
   StartDoorSessionBody,
+  VerifierChanges,
 } from '../../shared/door.js';
 import { ErrorCode } from '../../shared/error-codes.js';
 import type { Ticket } from '../../shared/schemas.js';
 import type { FailureReason } from '../lib/door-scan-machine.js';
-import { ApiError, apiRequest } from './http.js';
+import { ApiError, apiErrorOf, apiRequest } from './http.js';
 
 /** How long a scan may take before the door says NOT CHECKED (the retry reuses its scanId). */
 export const scanTimeoutMs = 8_000;
@@ -44,6 +45,38 @@ export function undoDoorScan(scanId: string): Promise<{ ticket: Ticket }> {
   return apiRequest(`/api/door/scans/${encodeURIComponent(scanId)}`, { method: 'DELETE', ...door });
 }
 
+/** The event's offline verifier (binary ADV1, see shared/verifier.ts), for deciding scans offline. */
+export async function getDoorVerifier(signal?: AbortSignal): Promise<ArrayBuffer> {
+  let response: Response;
+  try {
+    response = await fetch('/api/door/verifier', { credentials: 'same-origin', signal });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError(0, {
+      type: 'about:blank',
+      title: 'Network error',
+      status: 0,
+      detail: 'Could not reach the Admit server. Check your connection.',
+      code: 'network_error',
+    });
+  }
+  if (!response.ok) throw await apiErrorOf(response, false);
+  return response.arrayBuffer();
+}
+
+/** What changed in the verifier since `since` (a position the copy is current to). */
+export function getVerifierChanges(since: number, signal?: AbortSignal): Promise<VerifierChanges> {
+  return apiRequest('/api/door/verifier/changes', { query: { since }, signal, ...door });
+}
+
+/** True when a request failed for want of a network (no answer at all). */
+export function isNetworkFailure(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 0;
+}
+
+/** A scan as sent: a fresh one, or the upload of one decided offline (`offline`: the device's time and verdict). */
+export type DoorScanUpload = DoorScanBody & { scanId: string };
+
 /** What became of one attempt to send a scan. Only `decided` is a verdict. */
 export type ScanAnswer =
   | { kind: 'decided'; result: DoorScanResult }
@@ -67,7 +100,7 @@ export function classifyScanError(error: unknown, timedOut: boolean): ScanAnswer
  * `timeoutMs` is abandoned as NOT CHECKED: the server may still have decided it, which is why a
  * retry must carry the same scanId.
  */
-export async function sendDoorScan(body: Required<DoorScanBody>, timeoutMs = scanTimeoutMs): Promise<ScanAnswer> {
+export async function sendDoorScan(body: DoorScanUpload, timeoutMs = scanTimeoutMs): Promise<ScanAnswer> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {

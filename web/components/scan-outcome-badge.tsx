@@ -21,6 +21,7 @@ export const outcomeLooks: Record<LoggedScanOutcome, { background: string; foreg
   not_found: { ...verdictColors.grey, icon: IconHelpCircleFilled },
   unreadable: { ...verdictColors.grey, icon: IconHelpCircleFilled },
   void: { ...verdictColors.refuse, icon: IconBan },
+  offline_double_entry: { ...verdictColors.amber, icon: IconAlertTriangleFilled },
   undone: { background: '#3b4aa8', foreground: '#ffffff', icon: IconArrowBackUp },
   voided: { background: '#5c2a8a', foreground: '#ffffff', icon: IconBan },
   unvoided: { background: '#3b4aa8', foreground: '#ffffff', icon: IconArrowBackUp },

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DoorScanResult } from '../../shared/door.js';
 import {
+  type DecideOffline,
   dedupMs,
   dismissScan,
   forgetCode,
   initialScanMachine,
+  offlineUndecidedHint,
   retryScan,
   type ScanMachine,
   type ScanSource,
@@ -206,5 +208,102 @@ describe('door scan machine', () => {
 
   it('ignores empty codes', () => {
     expect(scan(initialScanMachine, '   ', 0, ids()).send).toBeNull();
+  });
+});
+
+describe('door scan machine, offline with a copy of the tickets', () => {
+  /** A copy that knows idA (ok until admitted here) and nothing else; prefixes it cannot decide. */
+  function copy() {
+    const used = new Set<string>();
+    const asked: string[] = [];
+    const decideOffline: DecideOffline = (code) => {
+      asked.push(code);
+      if (!/^[0-9a-f-]{36}$/.test(code)) return null;
+      if (code !== idA) return { outcome: 'not_found', ticketId: code };
+      return { outcome: used.has(code) ? 'already_redeemed' : 'admitted', ticketId: code };
+    };
+    return { decideOffline, used, asked };
+  }
+  const offlineScan = (
+    machine: ScanMachine,
+    code: string,
+    now: number,
+    newScanId: () => string,
+    decideOffline: DecideOffline,
+    source: ScanSource = 'scanner',
+  ) => scanCode(machine, { code, source, now, online: false, newScanId, decideOffline });
+
+  it('decides a full code on the phone: a verdict marked offline, nothing sent, the scan to queue with its time', () => {
+    const newId = ids();
+    const { decideOffline } = copy();
+    const step = offlineScan(initialScanMachine, idA, 1_000, newId, decideOffline);
+    expect(step.send).toBeNull();
+    expect(step.machine.screen).toMatchObject({
+      kind: 'verdict',
+      until: 1_000 + verdictMs,
+      result: { outcome: 'admitted', scan: { at: '1970-01-01T00:00:01.000Z' } },
+      offline: { outcome: 'admitted', ticketId: idA },
+    });
+    expect(step.queue).toMatchObject({
+      attempt: { code: idA, scanId: '00000000-0000-4000-8000-000000000001' },
+      decision: { outcome: 'admitted', ticketId: idA },
+      at: '1970-01-01T00:00:01.000Z',
+    });
+    expect(step.machine.unresolved).toEqual([]);
+    expect(tickScan(step.machine, 1_000 + verdictMs).screen.kind).toBe('ready');
+  });
+
+  it('a camera holding the code is one scan; scanned again later, the copy decides again (ALREADY USED)', () => {
+    const newId = ids();
+    const { decideOffline, used, asked } = copy();
+    const first = offlineScan(initialScanMachine, idA, 0, newId, decideOffline, 'camera');
+    used.add(idA); // the page marks it used once queued
+    const held = offlineScan(first.machine, idA, 500, newId, decideOffline, 'camera');
+    expect(held.ignored).toBe('duplicate');
+    expect(held.queue).toBeUndefined();
+    expect(asked).toHaveLength(1);
+    const later = offlineScan(tickScan(held.machine, 10_000), idA, 10_000, newId, decideOffline, 'camera');
+    expect(later.machine.screen).toMatchObject({ kind: 'verdict', result: { outcome: 'already_redeemed' } });
+    expect(later.queue?.attempt.scanId).not.toBe(first.queue?.attempt.scanId);
+  });
+
+  it('a code not in the copy is NOT FOUND offline, queued too', () => {
+    const step = offlineScan(initialScanMachine, idB, 0, ids(), copy().decideOffline);
+    expect(step.machine.screen).toMatchObject({ kind: 'verdict', result: { outcome: 'not_found' } });
+    expect(step.queue?.decision.outcome).toBe('not_found');
+  });
+
+  it('a typed prefix cannot be decided offline: NOT CHECKED saying to type the full code, nothing queued', () => {
+    const step = offlineScan(initialScanMachine, '5e0f4f6c', 0, ids(), copy().decideOffline, 'typed');
+    expect(step.queue).toBeUndefined();
+    expect(step.machine.screen).toMatchObject({ kind: 'not_checked', reason: 'offline', detail: offlineUndecidedHint });
+    // Without a copy at all, NOT CHECKED as before, with no hint.
+    const none = scan(initialScanMachine, idA, 0, ids(), 'scanner', false);
+    expect(none.machine.screen).toMatchObject({ kind: 'not_checked', reason: 'offline' });
+    expect(none.machine.screen.kind === 'not_checked' && none.machine.screen.detail).toBeUndefined();
+  });
+
+  it('Try again after an offline NOT CHECKED decides from the copy once it can, with the same scanId', () => {
+    const newId = ids();
+    const failed = scan(initialScanMachine, idA, 0, newId, 'scanner', false);
+    const retried = retryScan(failed.machine, { now: 100, online: false, decideOffline: copy().decideOffline });
+    expect(retried.machine.screen).toMatchObject({ kind: 'verdict', offline: { outcome: 'admitted' } });
+    expect(retried.queue?.attempt.scanId).toBe('00000000-0000-4000-8000-000000000001');
+    expect(retried.machine.unresolved).toEqual([]);
+  });
+
+  it('online, the copy is never asked', () => {
+    const { decideOffline, asked } = copy();
+    const step = scanCode(initialScanMachine, {
+      code: idA,
+      source: 'scanner',
+      now: 0,
+      online: true,
+      newScanId: ids(),
+      decideOffline,
+    });
+    expect(step.send).not.toBeNull();
+    expect(step.queue).toBeUndefined();
+    expect(asked).toEqual([]);
   });
 });

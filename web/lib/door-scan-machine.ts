@@ -10,7 +10,9 @@ import { scanKeyOf } from './ticket-id.js';
  * - a failed attempt (offline, timeout, network, 5xx) is never a verdict: the screen says NOT CHECKED,
  *   and every retry of that code reuses its scanId, so an admission whose answer was lost comes back
  *   as ADMITTED (the server replays it), never ALREADY USED;
- * - nothing is sent unless a scan or a tap asked for it (no background queue).
+ * - nothing is sent unless a scan or a tap asked for it; offline, a full ticket code is decided by
+ *   `decideOffline` (the phone's copy of the event's tickets): the verdict is marked offline, and the
+ *   step says to queue the scan for upload; what the copy cannot decide (a typed prefix) is NOT CHECKED.
  */
 
 /** How long a verdict fills the screen before the page is ready again. */
@@ -32,10 +34,28 @@ export interface ScanAttempt {
   source: ScanSource;
 }
 
+/** What the phone's own copy of the tickets says about a code, offline. */
+export interface LocalDecision {
+  outcome: 'admitted' | 'already_redeemed' | 'not_found' | 'void';
+  /** The ticket id the code names (null: the code named none). */
+  ticketId: string | null;
+}
+
+/** Decides a code offline from the phone's copy; null when it cannot (no copy, or not a full ticket code). */
+export type DecideOffline = (code: string) => LocalDecision | null;
+
+/** An offline verdict, to keep (queue) and upload when the connection is back. */
+export interface OfflineScan {
+  attempt: ScanAttempt;
+  decision: LocalDecision;
+  /** The device's clock when it decided, ISO. */
+  at: string;
+}
+
 export type DoorScreen =
   | { kind: 'ready' }
   | { kind: 'checking'; attempt: ScanAttempt }
-  | { kind: 'verdict'; attempt: ScanAttempt; result: DoorScanResult; until: number }
+  | { kind: 'verdict'; attempt: ScanAttempt; result: DoorScanResult; until: number; offline?: LocalDecision }
   | { kind: 'not_checked'; attempt: ScanAttempt; reason: FailureReason; detail?: string }
   | { kind: 'ambiguous'; code: string };
 
@@ -51,6 +71,8 @@ export interface Step {
   machine: ScanMachine;
   /** The request to send now, if any. */
   send: ScanAttempt | null;
+  /** A scan decided offline, to queue before its verdict shows. */
+  queue?: OfflineScan;
   /** Why a code was not acted on, for a hint next to the typing field. */
   ignored: 'duplicate' | 'busy' | null;
 }
@@ -66,11 +88,36 @@ function forgetScanId(unresolved: ScanMachine['unresolved'], scanId: string) {
   return unresolved.filter((u) => u.scanId !== scanId);
 }
 
-function start(machine: ScanMachine, attempt: ScanAttempt, online: boolean): Step {
+/** Offline, said with NOT CHECKED when the phone's copy could not decide the code. */
+export const offlineUndecidedHint = 'Type the full code or scan it while offline.';
+
+interface StartInput {
+  online: boolean;
+  now: number;
+  decideOffline?: DecideOffline;
+}
+
+function start(machine: ScanMachine, attempt: ScanAttempt, input: StartInput): Step {
   const unresolved = remember(machine.unresolved, attempt.key, attempt.scanId);
-  if (!online) {
+  if (!input.online) {
+    const decision = input.decideOffline?.(attempt.code) ?? null;
+    if (decision) {
+      const at = new Date(input.now).toISOString();
+      const result: DoorScanResult = { outcome: decision.outcome, scan: { id: attempt.scanId, at } };
+      return {
+        machine: {
+          ...machine,
+          unresolved: forgetScanId(unresolved, attempt.scanId),
+          screen: { kind: 'verdict', attempt, result, until: input.now + verdictMs, offline: decision },
+        },
+        send: null,
+        queue: { attempt, decision, at },
+        ignored: null,
+      };
+    }
+    const detail = input.decideOffline ? offlineUndecidedHint : undefined;
     return {
-      machine: { ...machine, unresolved, screen: { kind: 'not_checked', attempt, reason: 'offline' } },
+      machine: { ...machine, unresolved, screen: { kind: 'not_checked', attempt, reason: 'offline', detail } },
       send: null,
       ignored: null,
     };
@@ -81,7 +128,14 @@ function start(machine: ScanMachine, attempt: ScanAttempt, online: boolean): Ste
 /** A code was read (camera), typed by a scanner (keyboard wedge) or by a person. */
 export function scanCode(
   machine: ScanMachine,
-  input: { code: string; source: ScanSource; now: number; online: boolean; newScanId: () => string },
+  input: {
+    code: string;
+    source: ScanSource;
+    now: number;
+    online: boolean;
+    newScanId: () => string;
+    decideOffline?: DecideOffline;
+  },
 ): Step {
   const code = input.code.trim();
   const key = scanKeyOf(code);
@@ -107,7 +161,7 @@ export function scanCode(
     if (!deliberateRetry) return { machine: { ...machine, lastSeen: seen }, send: null, ignored: 'duplicate' };
   }
   const scanId = unresolved?.scanId ?? input.newScanId();
-  return start({ ...machine, lastSeen: seen }, { scanId, code, key, source: input.source }, input.online);
+  return start({ ...machine, lastSeen: seen }, { scanId, code, key, source: input.source }, input);
 }
 
 /** The server decided (HTTP 200): show the verdict until `now + verdictMs`. */
@@ -147,10 +201,13 @@ export function scanAmbiguous(machine: ScanMachine, input: { scanId: string }): 
 }
 
 /** "Try again" after NOT CHECKED: the same attempt, with the same scanId. */
-export function retryScan(machine: ScanMachine, input: { now: number; online: boolean }): Step {
+export function retryScan(
+  machine: ScanMachine,
+  input: { now: number; online: boolean; decideOffline?: DecideOffline },
+): Step {
   const { screen } = machine;
   if (screen.kind !== 'not_checked') return { machine, send: null, ignored: null };
-  return start({ ...machine, lastSeen: { key: screen.attempt.key, at: input.now } }, screen.attempt, input.online);
+  return start({ ...machine, lastSeen: { key: screen.attempt.key, at: input.now } }, screen.attempt, input);
 }
 
 /** Time passes: a verdict whose time is up gives way to the ready screen. */

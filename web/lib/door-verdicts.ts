@@ -30,6 +30,8 @@ const looks: Record<ScanOutcome, VerdictLook> = {
   not_found: { word: 'NOT FOUND', tone: 'unknown', ...verdictColors.grey, feedback: 'refuse' },
   unreadable: { word: 'UNREADABLE', tone: 'unknown', ...verdictColors.grey, feedback: 'refuse' },
   void: { word: 'VOID', tone: 'refuse', ...verdictColors.refuse, feedback: 'refuse' },
+  // An upload of an offline admission of a ticket admitted elsewhere first (never a live verdict).
+  offline_double_entry: { word: 'DOUBLE ENTRY', tone: 'wrong', ...verdictColors.amber, feedback: 'refuse' },
 };
 
 /** The look of a decided outcome. */
@@ -49,7 +51,8 @@ export const notCheckedLook: VerdictLook = {
 export function describeFailure(reason: FailureReason, detail?: string): string {
   switch (reason) {
     case 'offline':
-      return 'No connection: this phone is offline. The guest was not checked.';
+      // detail: why the phone's own copy of the tickets could not decide (a typed prefix, say).
+      return `No connection: this phone is offline. The guest was not checked.${detail ? ` ${detail}` : ''}`;
     case 'timeout':
       return 'No connection: the server did not answer in time. The guest may or may not be checked in: try again.';
     case 'network':
@@ -77,6 +80,7 @@ export const outcomeLabels: Record<ScanOutcome | 'undone' | 'voided' | 'unvoided
   not_found: 'Not found',
   unreadable: 'Unreadable',
   void: 'Void',
+  offline_double_entry: 'Double entry (offline)',
   undone: 'Undone',
   voided: 'Voided',
   unvoided: 'Unvoided',

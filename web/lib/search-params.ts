@@ -48,6 +48,7 @@ export const scanOutcomes: readonly LoggedScanOutcome[] = [
   'not_found',
   'unreadable',
   'void',
+  'offline_double_entry',
   'undone',
   'voided',
   'unvoided',

@@ -19,6 +19,7 @@ import {
   tickScan,
 } from './door-scan-machine.js';
 import { notCheckedLook, verdictLook } from './door-verdicts.js';
+import type { OfflineDoor } from './offline-door.js';
 import { scanUuid } from './uuid.js';
 import { emptyWedgeBuffer, feedWedgeKey, isEditableTarget } from './wedge-buffer.js';
 
@@ -39,14 +40,21 @@ export interface DoorScanner {
  */
 export function useDoorScanner({
   onAccessLost,
+  offline,
 }: {
   onAccessLost: (why: 'revoked' | 'signed_out') => void;
+  /** The phone's copy of the tickets, to decide offline; `onQueued` after an offline scan is kept. */
+  offline?: { door: OfflineDoor; onQueued: () => void };
 }): DoorScanner {
   const queryClient = useQueryClient();
   const [machine, setMachine] = useState(initialScanMachine);
   const machineRef = useRef(machine);
   const onAccessLostRef = useRef(onAccessLost);
   onAccessLostRef.current = onAccessLost;
+  const offlineRef = useRef(offline);
+  offlineRef.current = offline;
+  // Offline codes wait for their hash (Web Crypto is asynchronous), in the order they came.
+  const preparing = useRef<Promise<void>>(Promise.resolve());
 
   const apply = useCallback((next: ScanMachine) => {
     machineRef.current = next;
@@ -81,6 +89,33 @@ export function useDoorScanner({
   const run = useCallback(
     (step: Step) => {
       const before = machineRef.current.screen;
+      const keep = step.queue;
+      const door = offlineRef.current?.door;
+      if (keep && door) {
+        // Decided offline: the scan is kept on the phone before its verdict shows. The machine moves
+        // at once (a camera's next sighting is a repeat), the screen once the scan is stored.
+        machineRef.current = step.machine;
+        void door.record(keep).then(
+          () => {
+            setMachine(machineRef.current);
+            playFeedback(verdictLook(keep.decision.outcome).feedback);
+            offlineRef.current?.onQueued();
+          },
+          () => {
+            apply({
+              ...machineRef.current,
+              screen: {
+                kind: 'not_checked',
+                attempt: keep.attempt,
+                reason: 'offline',
+                detail: 'This phone could not keep the scan. Try again.',
+              },
+            });
+            playFeedback(notCheckedLook.feedback);
+          },
+        );
+        return step.ignored;
+      }
       apply(step.machine);
       if (step.send) {
         const attempt = step.send;
@@ -93,23 +128,47 @@ export function useDoorScanner({
     [apply, settle],
   );
 
+  /** Offline: computes the code's hash first, then steps (in arrival order); online: steps at once. */
+  const whenReady = useCallback(
+    (code: string | null, step: () => Step): Step['ignored'] => {
+      const door = offlineRef.current?.door;
+      if (navigator.onLine || !door || code === null) return run(step());
+      preparing.current = preparing.current
+        .then(() => door.prepare(code))
+        .catch(() => undefined)
+        .then(() => {
+          run(step());
+        });
+      return null;
+    },
+    [run],
+  );
+
   const submit = useCallback(
     (code: string, source: ScanSource) =>
-      run(
+      whenReady(code, () =>
         scanCode(machineRef.current, {
           code,
           source,
           now: Date.now(),
           online: navigator.onLine,
           newScanId: () => scanUuid(),
+          decideOffline: offlineRef.current?.door.decide,
         }),
       ),
-    [run],
+    [whenReady],
   );
   const retry = useCallback(() => {
     unlockDoorAudio();
-    run(retryScan(machineRef.current, { now: Date.now(), online: navigator.onLine }));
-  }, [run]);
+    const screen = machineRef.current.screen;
+    whenReady(screen.kind === 'not_checked' ? screen.attempt.code : null, () =>
+      retryScan(machineRef.current, {
+        now: Date.now(),
+        online: navigator.onLine,
+        decideOffline: offlineRef.current?.door.decide,
+      }),
+    );
+  }, [whenReady]);
   const dismiss = useCallback(() => apply(dismissScan(machineRef.current)), [apply]);
   const forget = useCallback((code: string) => apply(forgetCode(machineRef.current, code)), [apply]);
 

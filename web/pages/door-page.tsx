@@ -11,6 +11,7 @@ import { DoorCamera } from '../components/door/door-camera.js';
 import { DoorDevicePrompt } from '../components/door/door-device-prompt.js';
 import { DoorHeader } from '../components/door/door-header.js';
 import { DoorManualEntry } from '../components/door/door-manual-entry.js';
+import { DoorOfflineNotices } from '../components/door/door-offline-notices.js';
 import { DoorRecentScans } from '../components/door/door-recent-scans.js';
 import { PageLoader } from '../components/page-loader.js';
 import { QueryError } from '../components/route-states.js';
@@ -18,17 +19,36 @@ import { TicketLabelLookup } from '../components/ticket-label-lookup.js';
 import { saveDeviceName, secretFromHash } from '../lib/door-device.js';
 import { unlockDoorAudio } from '../lib/door-feedback.js';
 import { type LiveStatus, needsPolling } from '../lib/live-stream.js';
+import { OfflineDoor } from '../lib/offline-door.js';
+import { registerServiceWorker } from '../lib/service-worker.js';
 import { useDoorScanner } from '../lib/use-door-scanner.js';
+import { useOfflineDoor } from '../lib/use-offline-door.js';
 import { usePageTitle } from '../lib/use-page-title.js';
 import { useDoorLive, useDoorMe, useDoorScans, useStartDoorSession } from '../queries/door.js';
 
-/** A persistent notice while the phone is offline: scans cannot be checked. */
-function OfflineBanner() {
+/**
+ * A persistent notice while the phone is offline: with a copy of the tickets, scans are checked on
+ * the phone and sent later; without one (not downloaded yet), they cannot be checked.
+ */
+function OfflineBanner({ canDecide, waiting }: { canDecide: boolean; waiting: number }) {
   return (
     <Box role="status" className="door-offline" px="sm" py={8} data-testid="door-offline">
       <Text fw={700} fz="md" ta="center">
         <IconWifiOff size={18} aria-hidden style={{ verticalAlign: '-3px', marginRight: 6 }} />
-        Offline: scans cannot be checked until the connection is back
+        {canDecide
+          ? `Offline: scans are checked on this phone and sent when the connection is back · ${waiting} waiting`
+          : 'Offline: scans cannot be checked until the connection is back'}
+      </Text>
+    </Box>
+  );
+}
+
+/** Online, while offline scans are still being sent: how many wait. */
+function WaitingBanner({ waiting }: { waiting: number }) {
+  return (
+    <Box role="status" className="door-waiting" px="sm" py={6} data-testid="door-waiting">
+      <Text fw={700} fz="md" ta="center">
+        {waiting === 1 ? '1 scan waiting to be sent' : `${waiting} scans waiting to be sent`}
       </Text>
     </Box>
   );
@@ -38,15 +58,18 @@ function OfflineBanner() {
 function DoorScannerScreen({
   me,
   live,
+  door,
   onAccessLost,
 }: {
   me: DoorMe;
   live: LiveStatus;
+  door: OfflineDoor;
   onAccessLost: (why: 'revoked' | 'signed_out') => void;
 }) {
   usePageTitle(`Door · ${me.event.name}`);
   const { online } = useNetwork();
-  const scanner = useDoorScanner({ onAccessLost });
+  const offline = useOfflineDoor(door, me, onAccessLost);
+  const scanner = useDoorScanner({ onAccessLost, offline: { door, onQueued: offline.queued } });
   const scans = useDoorScans(true);
   const lost = doorAccessLost(scans.error);
   useEffect(() => {
@@ -55,8 +78,9 @@ function DoorScannerScreen({
 
   return (
     <Box component="main" mih="100dvh" className="door-page">
-      <DoorHeader me={me} live={live} />
-      {!online && <OfflineBanner />}
+      <DoorHeader me={me} live={live} waiting={offline.waiting} verifier={offline.status} />
+      {!online && <OfflineBanner canDecide={offline.status !== null} waiting={offline.waiting} />}
+      {online && offline.waiting > 0 && <WaitingBanner waiting={offline.waiting} />}
       <Container size="lg" px="sm" py="sm">
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
           <Stack gap="sm">
@@ -67,6 +91,7 @@ function DoorScannerScreen({
               A handheld scanner works anywhere on this page: no need to tap first.
             </Text>
           </Stack>
+          <DoorOfflineNotices notices={offline.notices} problems={offline.problems} onDismiss={offline.dismissNotice} />
           <DoorRecentScans
             scans={scans.data}
             error={scans.error}
@@ -87,13 +112,20 @@ function DoorScannerScreen({
  */
 export function DoorPage() {
   const [secret, setSecret] = useState(() => secretFromHash(window.location.hash));
+  // The phone's copy of the tickets, for offline decisions; kept current after each live frame too.
+  const [door] = useState(() => new OfflineDoor());
+  useEffect(() => registerServiceWorker(), []);
   const [problem, setProblem] = useState<DoorAccessProblem | null>(null);
   const start = useStartDoorSession();
   // The counters follow the event's live stream; only while it is down are they polled.
   const [poll, setPoll] = useState(true);
   const me = useDoorMe(secret === null && problem === null, poll);
   const scanning = problem === null && secret === null && !doorAccessLost(me.error);
-  const live = useDoorLive(scanning ? (me.data?.event.id ?? null) : null);
+  const live = useDoorLive(scanning ? (me.data?.event.id ?? null) : null, (message) => {
+    if ((message.kind === 'scan' || message.kind === 'counters') && navigator.onLine) {
+      void door.sync().catch(() => undefined);
+    }
+  });
   const livePoll = needsPolling(live);
   useEffect(() => setPoll(livePoll), [livePoll]);
   usePageTitle('Door');
@@ -159,5 +191,5 @@ export function DoorPage() {
       </Box>
     );
   }
-  return <DoorScannerScreen me={me.data} live={live} onAccessLost={onAccessLost} />;
+  return <DoorScannerScreen me={me.data} live={live} door={door} onAccessLost={onAccessLost} />;
 }

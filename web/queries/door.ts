@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { DoorMe, StartDoorSessionBody } from '../../shared/door.js';
-import { getDoorMe, listDoorScans, startDoorSession, undoDoorScan } from '../api/door.js';
+import { getDoorMe, isNetworkFailure, listDoorScans, startDoorSession, undoDoorScan } from '../api/door.js';
 import { liveUrl } from '../api/event-activity.js';
-import type { LiveStatus } from '../lib/live-stream.js';
+import type { LiveMessage, LiveStatus } from '../lib/live-stream.js';
+import { loadDoorMe, saveDoorMe } from '../lib/offline-store.js';
 import { useLiveStream } from '../lib/use-live-stream.js';
 
 /** Query keys of the door page (one door session per browser: the cookie). */
@@ -17,11 +18,27 @@ export const doorMePollMs = 5_000;
 /** Scans shown in the recent list. */
 export const recentScansLimit = 20;
 
-/** This door session and its event's counters; polled while the page is visible and `poll` (the live stream is down). */
+/**
+ * This door session and its event's counters; polled while the page is visible and `poll` (the live
+ * stream is down). Each answer is kept on the phone: opened with no network, the door starts from the
+ * last one (a failed poll keeps what is on screen).
+ */
 export function useDoorMe(enabled: boolean, poll = true) {
+  const queryClient = useQueryClient();
   return useQuery({
     queryKey: doorKeys.me(),
-    queryFn: ({ signal }) => getDoorMe(signal),
+    queryFn: async ({ signal }) => {
+      try {
+        const me = await getDoorMe(signal);
+        void saveDoorMe(me).catch(() => undefined);
+        return me;
+      } catch (error) {
+        if (!isNetworkFailure(error) || queryClient.getQueryData(doorKeys.me())) throw error;
+        const saved = await loadDoorMe().catch(() => undefined);
+        if (!saved) throw error;
+        return saved;
+      }
+    },
     enabled,
     refetchInterval: poll ? doorMePollMs : false,
     refetchIntervalInBackground: false,
@@ -64,10 +81,11 @@ export function useUndoDoorScan() {
  * into the door's counters, so the header moves as other doors admit guests. Back from a break, the
  * counters are fetched again. `eventId` null: no stream (yet).
  */
-export function useDoorLive(eventId: string | null): LiveStatus {
+export function useDoorLive(eventId: string | null, onFrame?: (message: LiveMessage) => void): LiveStatus {
   const queryClient = useQueryClient();
   return useLiveStream(eventId === null ? null : liveUrl(eventId), {
     onMessage: (message) => {
+      onFrame?.(message);
       if (message.kind !== 'counters') return;
       queryClient.setQueryData<DoorMe>(doorKeys.me(), (old) => (old ? { ...old, ...message.counters } : old));
     },

@@ -9,7 +9,7 @@ import {
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import type { DoorScanResult } from '../../../shared/door.js';
-import { type DoorScreen, verdictMs } from '../../lib/door-scan-machine.js';
+import { type DoorScreen, type LocalDecision, verdictMs } from '../../lib/door-scan-machine.js';
 import {
   describeFailure,
   formatDoorTime,
@@ -54,7 +54,31 @@ function verdictDetails(result: DoorScanResult): string[] {
         (line): line is string => line !== null,
       );
     }
+    case 'offline_double_entry':
+      // Only an upload's answer (the page shows it as a notice), never a live scan's.
+      return [
+        result.redeemedAtDoor ? `Admitted first at ${result.redeemedAtDoor}` : 'Admitted first at another door',
+        ticket,
+      ].filter((line): line is string => line !== null);
   }
+}
+
+/** The lines of a verdict the phone decided from its copy of the tickets. */
+function offlineDetails(decision: LocalDecision): string[] {
+  const ticket = decision.ticketId ? `Ticket ${shortTicketId(decision.ticketId)}` : null;
+  const lines = (() => {
+    switch (decision.outcome) {
+      case 'admitted':
+        return [ticket, 'Checked on this phone: sent when the connection is back.'];
+      case 'already_redeemed':
+        return ['Used before the connection dropped, or scanned on this phone.', ticket];
+      case 'void':
+        return ['The organiser cancelled this ticket: do not admit.', ticket];
+      case 'not_found':
+        return ['No ticket of this event has this code. Check it, or ask the organiser.'];
+    }
+  })();
+  return lines.filter((line): line is string => line !== null);
 }
 
 function Panel({
@@ -64,6 +88,7 @@ function Panel({
   children,
   testOutcome,
   timed,
+  offline = false,
 }: {
   look: VerdictLook;
   lines: string[];
@@ -71,6 +96,8 @@ function Panel({
   children?: React.ReactNode;
   testOutcome: string;
   timed: boolean;
+  /** Decided on the phone, without the server: said in a big mark under the word. */
+  offline?: boolean;
 }) {
   const Icon = icons[look.tone];
   return (
@@ -79,6 +106,7 @@ function Panel({
       className="door-answer"
       data-testid="door-answer"
       data-outcome={testOutcome}
+      data-offline={offline ? 'true' : undefined}
       role="alert"
       aria-live="assertive"
       onClick={onDismiss}
@@ -89,6 +117,18 @@ function Panel({
         <Text className="door-answer-word" component="p" fw={900} lh={1.05}>
           {look.word}
         </Text>
+        {offline && (
+          <Text
+            className="door-answer-offline"
+            component="p"
+            fw={900}
+            data-testid="door-answer-offline"
+            style={{ borderColor: look.foreground }}
+          >
+            <IconWifiOff size="0.9em" aria-hidden style={{ verticalAlign: '-0.1em', marginRight: '0.25em' }} />
+            OFFLINE
+          </Text>
+        )}
         <Stack gap={4}>
           {lines.map((line) => (
             <Text key={line} fz={{ base: 20, sm: 26 }} fw={600} lh={1.3}>
@@ -130,9 +170,10 @@ export function DoorAnswer({
     return (
       <Panel
         look={look}
-        lines={verdictDetails(screen.result)}
+        lines={screen.offline ? offlineDetails(screen.offline) : verdictDetails(screen.result)}
         onDismiss={onDismiss}
         testOutcome={screen.result.outcome}
+        offline={screen.offline !== undefined}
         timed
       >
         <Text fz="sm" fw={600} opacity={0.9}>

@@ -1,17 +1,38 @@
-import { Box, Group, Stack, Text } from '@mantine/core';
-import { IconDoorEnter } from '@tabler/icons-react';
+import { Badge, Box, Group, Stack, Text } from '@mantine/core';
+import { IconClockUp, IconDoorEnter } from '@tabler/icons-react';
 import type { DoorMe } from '../../../shared/door.js';
 import { formatCalendarDate, formatCount } from '../../lib/format.js';
 import type { LiveStatus } from '../../lib/live-stream.js';
+import type { VerifierStatus } from '../../lib/offline-door.js';
 import { LiveIndicator } from '../live-indicator.js';
 
 /**
  * The event, the door and the device this phone scans for, and the live count admitted / total, with
- * a dot that pulses green while the count is live (and says "Reconnecting…" while it is polled instead).
+ * a dot that pulses green while the count is live (and says "Reconnecting…" while it is polled instead);
+ * "N waiting" while scans decided offline are not sent yet. The phone's copy of the tickets (its count
+ * and position) is in data attributes, for tests and support.
  */
-export function DoorHeader({ me, live }: { me: DoorMe; live: LiveStatus }) {
+export function DoorHeader({
+  me,
+  live,
+  waiting = 0,
+  verifier = null,
+}: {
+  me: DoorMe;
+  live: LiveStatus;
+  waiting?: number;
+  verifier?: VerifierStatus | null;
+}) {
   return (
-    <Box component="header" px="sm" py={8} className="door-header">
+    <Box
+      component="header"
+      px="sm"
+      py={8}
+      className="door-header"
+      data-testid="door-header"
+      data-verifier-count={verifier?.count ?? ''}
+      data-verifier-position={verifier?.position ?? ''}
+    >
       <Group justify="space-between" wrap="nowrap" gap="sm" align="center">
         <Group gap={8} wrap="nowrap" style={{ minWidth: 0 }}>
           <IconDoorEnter size={28} aria-hidden style={{ flexShrink: 0 }} />
@@ -35,6 +56,20 @@ export function DoorHeader({ me, live }: { me: DoorMe; live: LiveStatus }) {
                 {formatCalendarDate(me.event.date)}
               </Text>
             </Text>
+            {waiting > 0 && (
+              <Badge
+                size="lg"
+                radius="sm"
+                color="yellow.5"
+                c="dark.9"
+                tt="none"
+                leftSection={<IconClockUp size={16} aria-hidden />}
+                data-testid="door-queue"
+                style={{ alignSelf: 'flex-start' }}
+              >
+                {waiting} waiting
+              </Badge>
+            )}
           </Stack>
         </Group>
         <Stack
