@@ -119,6 +119,7 @@ describe.skipIf(noChromium)('the door offline: decided on the phone, queued, rec
         await phone.page.reload();
         await phone.page.getByTestId('door-event').waitFor();
         await waitForVerifier(phone.page, 3);
+        await phone.page.getByTestId('recent-scans-offline').waitFor();
         await expect
           .poll(() => phone.page.getByTestId('door-offline').textContent())
           .toContain('Offline: scans are checked on this phone and sent when the connection is back · 0 waiting');

@@ -97,6 +97,7 @@ function DoorScannerScreen({
             error={scans.error}
             onUndone={scanner.forget}
             onAccessLost={onAccessLost}
+            offline={!online}
           />
         </SimpleGrid>
       </Container>

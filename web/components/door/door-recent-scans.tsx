@@ -21,9 +21,12 @@ export function DoorRecentScans({
   error,
   onUndone,
   onAccessLost,
+  offline = false,
 }: {
   scans: Scan[] | undefined;
   error: unknown;
+  /** The phone is offline: the list (the server's) comes back with the connection. */
+  offline?: boolean;
   onUndone: (ticketId: string) => void;
   onAccessLost: (why: 'revoked' | 'signed_out') => void;
 }) {
@@ -111,7 +114,11 @@ export function DoorRecentScans({
           </Button>
         </Group>
       )}
-      {error && !scans ? (
+      {offline && !scans ? (
+        <Text size="sm" c="dimmed" data-testid="recent-scans-offline">
+          Offline: this list comes back with the connection. Scans made meanwhile are counted as waiting above.
+        </Text>
+      ) : error && !scans ? (
         <Text size="sm" c="red.8">
           Could not load the recent scans: {describeError(error)}
         </Text>
