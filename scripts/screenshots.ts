@@ -262,8 +262,20 @@ async function door(browser: Browser, baseUrl: string) {
     await answer.waitFor();
     await shoot(door, 'door-not-checked');
     await door.getByRole('button', { name: 'Dismiss' }).click();
+    // Meanwhile another door, online, admits the same ticket first: a double entry, reported on reconnect.
+    const south = await api<{ secret: string }>(baseUrl, 'POST', `/api/events/${jazz.id}/door-links`, {
+      token,
+      body: { label: 'South gate' },
+    });
+    const session = await api<{ token: string }>(baseUrl, 'POST', '/api/door/sessions', {
+      body: { secret: south.body.secret, deviceName: 'South gate phone' },
+    });
+    await api(baseUrl, 'POST', '/api/door/scans', { token: session.body.token, body: { code: ids[2] } });
     await phone.context.setOffline(false);
     await door.getByTestId('door-queue').waitFor({ state: 'detached' });
+    await door.getByTestId('door-double-entry').waitFor();
+    await door.getByTestId('door-double-entry').scrollIntoViewIfNeeded();
+    await shoot(door, 'door-double-entry');
 
     const links = await api<{ items: { id: string; label: string }[] }>(
       baseUrl,
