@@ -223,6 +223,13 @@ describe.skipIf(noChromium)('the door offline: decided on the phone, queued, rec
       expect(near(aScan?.deviceAt, aAdmits.at)).toBe(true);
       expect(near(bScan?.at, bAdmits.at)).toBe(true);
       expect(near(refusal[0]?.at, bRefuses.at)).toBe(true);
+      // The organiser's scan log shows the double entry, marked offline.
+      await org.page.goto(`/events/${org.event.id}`);
+      await org.page.getByRole('tab', { name: 'Scan log' }).click();
+      const doubleRow = org.page.locator('[data-testid="scan-row"][data-outcome="offline_double_entry"]');
+      await doubleRow.waitFor();
+      expect(await doubleRow.textContent()).toContain('South door');
+      expect(await doubleRow.getByTestId('scan-offline').count()).toBe(1);
       expect(a.pageErrors).toEqual([]);
       expect(b.pageErrors).toEqual([]);
     } finally {

@@ -87,6 +87,11 @@ describe('parseLiveMessage', () => {
     });
   });
 
+  it('reads an offline double entry with the device’s time', () => {
+    const late = { ...scan, outcome: 'offline_double_entry', deviceAt: '2026-12-31T20:14:00.000Z' };
+    expect(parseLiveMessage('scan', JSON.stringify(late))).toEqual({ kind: 'scan', scan: late });
+  });
+
   it('ignores what it does not know instead of failing', () => {
     expect(parseLiveMessage('counters', 'not json')).toBeNull();
     expect(parseLiveMessage('counters', '{"totalTickets":"240","redeemedTickets":1}')).toBeNull();

@@ -52,6 +52,7 @@ const outcomes: readonly LoggedScanOutcome[] = [
   'not_found',
   'wrong_event',
   'unreadable',
+  'offline_double_entry',
   'undone',
 ];
 
@@ -80,7 +81,7 @@ export function parseLiveMessage(name: string, data: string): LiveMessage | null
     };
   }
   if (name === 'scan') {
-    const { id, at, ticketId, outcome, door, device } = body;
+    const { id, at, ticketId, outcome, door, device, deviceAt } = body;
     if (typeof id !== 'string' || typeof at !== 'string' || typeof door !== 'string') return null;
     if (!outcomes.includes(outcome as LoggedScanOutcome)) return null;
     if (ticketId !== null && typeof ticketId !== 'string') return null;
@@ -94,6 +95,8 @@ export function parseLiveMessage(name: string, data: string): LiveMessage | null
         outcome: outcome as LoggedScanOutcome,
         door,
         device: (device as string | null | undefined) ?? null,
+        // A scan decided offline and uploaded later carries the device's time.
+        ...(typeof deviceAt === 'string' ? { deviceAt } : {}),
       },
     };
   }

@@ -42,6 +42,19 @@ const ScanRow = memo(function ScanRow({ scan, fresh }: { scan: Scan; fresh: bool
         <Text size="sm" className="tabular" title={formatTimestamp(scan.at)}>
           {formatScanTime(scan.at)}
         </Text>
+        {scan.deviceAt && (
+          // Decided on the device while offline, sent later: the time is the device's.
+          <Text
+            size="xs"
+            c="dimmed"
+            fw={700}
+            tt="uppercase"
+            data-testid="scan-offline"
+            title="Scanned offline: the device's time"
+          >
+            offline
+          </Text>
+        )}
       </Table.Td>
       <Table.Td visibleFrom="sm">
         <ScanOutcomeBadge outcome={scan.outcome} size="sm" />
