@@ -297,4 +297,85 @@ describe.skipIf(noChromium)('the door offline: decided on the phone, queued, rec
       await org.context.close();
     }
   });
+
+  // A measurement, not run by default: ADMIT_E2E_DRAIN=1000 npx vitest run --project e2e e2e/offline-door.e2e.test.ts
+  const drain = Number(process.env.ADMIT_E2E_DRAIN ?? 0);
+  it.skipIf(!drain)(
+    `${drain} queued offline scans (put straight into the phone's queue) drain after reconnect`,
+    async () => {
+      const org = await organiser('Queue Drain Measurement', drain);
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+        const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await api(
+          env.server.baseUrl,
+          'GET',
+          `/api/events/${org.event.id}/tickets?limit=500${query}`,
+          { token: org.token },
+        );
+        ids.push(...res.body.items.map((t) => t.id));
+        cursor = res.body.nextCursor;
+      } while (cursor && ids.length < drain);
+      const phone = await doorPhone(await org.doorLink('Main door'), 'Drain phone', drain);
+      try {
+        await phone.goOffline();
+        const start = Date.now() - drain * 1_000;
+        const queued = ids.slice(0, drain).map((id, i) => ({
+          scanId: crypto.randomUUID(),
+          code: id,
+          ticketId: id,
+          at: new Date(start + i * 1_000).toISOString(),
+          decided: 'admitted',
+          eventId: org.event.id,
+        }));
+        const queueSize = () =>
+          phone.page.evaluate(
+            () =>
+              new Promise<number>((resolve, reject) => {
+                const open = indexedDB.open('admit-door-queue');
+                open.onerror = () => reject(open.error);
+                open.onsuccess = () => {
+                  const count = open.result.transaction('scans').objectStore('scans').count();
+                  count.onsuccess = () => resolve(count.result);
+                };
+              }),
+          );
+        await phone.page.evaluate(
+          (items) =>
+            new Promise<void>((resolve, reject) => {
+              const open = indexedDB.open('admit-door-queue');
+              open.onerror = () => reject(open.error);
+              open.onsuccess = () => {
+                const tx = open.result.transaction('scans', 'readwrite');
+                for (const item of items) tx.objectStore('scans').put(item, [Date.parse(item.at), item.scanId]);
+                tx.oncomplete = () => resolve();
+                tx.onerror = () => reject(tx.error);
+              };
+            }),
+          queued,
+        );
+        expect(await queueSize()).toBe(drain);
+        const began = Date.now();
+        await phone.goOnline();
+        await expect.poll(queueSize, { timeout: 600_000, interval: 250 }).toBe(0);
+        const drainedMs = Date.now() - began;
+        console.log(
+          `[offline door] ${drain} queued scans: reconnect to empty queue in ${drainedMs} ms (${(drainedMs / drain).toFixed(1)} ms a scan)`,
+        );
+        const event = await api<{ event: { redeemedTickets: number } }>(
+          env.server.baseUrl,
+          'GET',
+          `/api/events/${org.event.id}`,
+          { token: org.token },
+        );
+        expect(event.body.event.redeemedTickets).toBe(drain);
+      } finally {
+        await phone.context.close();
+        await phone.relay.close();
+        await org.context.close();
+      }
+    },
+    900_000,
+  );
 });
