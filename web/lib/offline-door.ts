@@ -14,8 +14,13 @@ import { enqueueScan, listQueuedScans, loadVerifier, type QueuedScan, saveVerifi
 import { decideLocally, uploadedDecision } from './offline-verifier.js';
 import { normalizeTicketId } from './ticket-id.js';
 
-/** How long after a change of local states the copy is written back to IndexedDB. */
-const saveDelayMs = 1_000;
+/**
+ * How long after a change of states the copy is written back to IndexedDB: soon for a small copy,
+ * seldom for a big one (9 MB at 1,000,000 tickets); it is written at once when the phone goes
+ * offline or the page is hidden, and this phone's offline admissions are marked again from the
+ * queue whenever the copy is opened, so a late write loses nothing.
+ */
+const saveDelayMs = (count: number) => (count > 100_000 ? 15_000 : 1_000);
 /** A sync asked for while one runs is run once after it, this long after (a rush sends many live frames). */
 const followUpMs = 250;
 /** Hashes remembered (one per code scanned): enough for a busy door, bounded. */
@@ -196,12 +201,17 @@ export class OfflineDoor {
   }
 
   private scheduleSave() {
-    if (this.saveTimer) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = null;
-      if (this.verifier && this.eventId && this.keyHex) {
-        void saveVerifier({ eventId: this.eventId, keyHex: this.keyHex, bytes: this.verifier.buffer });
-      }
-    }, saveDelayMs);
+    if (this.saveTimer || !this.verifier) return;
+    this.saveTimer = setTimeout(() => void this.saveNow(), saveDelayMs(this.verifier.count));
+  }
+
+  /** Writes a changed copy to IndexedDB now (the phone just went offline, or the page is being hidden). */
+  async saveNow(): Promise<void> {
+    if (!this.saveTimer) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    if (this.verifier && this.eventId && this.keyHex) {
+      await saveVerifier({ eventId: this.eventId, keyHex: this.keyHex, bytes: this.verifier.buffer });
+    }
   }
 }

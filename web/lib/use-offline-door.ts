@@ -143,10 +143,19 @@ export function useOfflineDoor(
     void loadNotices().then(setNotices, () => undefined);
   }, [countQueue, upload]);
 
-  // Back online: send at once; while scans wait, try again now and then.
+  // Back online: send at once; while scans wait, try again now and then. Gone offline (or hidden):
+  // the copy as it is now is kept, to decide from after a reload.
   useEffect(() => {
     if (online) void upload();
-  }, [online, upload]);
+    else void door.saveNow().catch(() => undefined);
+  }, [online, upload, door]);
+  useEffect(() => {
+    const onHide = () => {
+      if (document.visibilityState === 'hidden') void door.saveNow().catch(() => undefined);
+    };
+    document.addEventListener('visibilitychange', onHide);
+    return () => document.removeEventListener('visibilitychange', onHide);
+  }, [door]);
   useEffect(() => {
     if (waiting === 0 || !online) return;
     const timer = setInterval(() => void upload(), queueRetryMs);
