@@ -120,6 +120,7 @@ export type LoggedScanOutcome = Static<typeof LoggedScanOutcome>;
 export const OfflineDecision = Type.Union([
   Type.Literal('admitted'),
   Type.Literal('already_redeemed'),
+  Type.Literal('void'),
   Type.Literal('not_found'),
   Type.Literal('wrong_event'),
 ]);

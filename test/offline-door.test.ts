@@ -422,6 +422,9 @@ describe(`offline scans uploaded (${testStore})`, () => {
     expect((await upload(door.headers, 'garbage', { at, decided: 'not_found' })).json().outcome).toBe('unreadable');
     const v = (await upload(door.headers, voided, { at, decided: 'admitted' })).json();
     expect(v).toMatchObject({ outcome: 'void', voidReason: 'Refunded', ticket: { status: 'void' } });
+    // The phone showed VOID from its copy: logged as void, with the organiser's reason.
+    const shownVoid = (await upload(door.headers, voided, { at, decided: 'void' })).json();
+    expect(shownVoid).toMatchObject({ outcome: 'void', voidReason: 'Refunded', ticket: { status: 'void' } });
     const other = await eventWithDoor(1);
     expect((await upload(door.headers, other.ids[0] as string, { at, decided: 'admitted' })).json().outcome).toBe(
       'wrong_event',
@@ -431,7 +434,8 @@ describe(`offline scans uploaded (${testStore})`, () => {
     expect(status.json().ticket.status).toBe('ok');
     const log = await eventLog(owner.headers, event.id);
     expect(log.filter((s) => s.deviceAt !== null).every((s) => s.deviceAt === at && s.at === at)).toBe(true);
-    expect(log.filter((s) => s.deviceAt !== null)).toHaveLength(7);
+    expect(log.filter((s) => s.deviceAt !== null)).toHaveLength(8);
+    expect(log.filter((s) => s.outcome === 'void' && s.ticketId === voided)).toHaveLength(2);
   });
 
   it('refuses a bad offline.at or offline.decided naming the field, changing nothing', async () => {

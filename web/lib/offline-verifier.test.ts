@@ -53,8 +53,8 @@ describe('offline decisions from the phone’s copy', () => {
     expect(decideLocally(ok, verifier, hashOf)?.outcome).toBe('already_redeemed');
   });
 
-  it('uploads a VOID as a refusal (the API has no void decision)', () => {
-    expect(uploadedDecision('void')).toBe('already_redeemed');
+  it('uploads what the phone showed, a VOID as void', () => {
+    expect(uploadedDecision('void')).toBe('void');
     expect(uploadedDecision('admitted')).toBe('admitted');
     expect(uploadedDecision('not_found')).toBe('not_found');
   });

@@ -28,7 +28,7 @@ export function decideLocally(
   return { outcome: 'already_redeemed', ticketId };
 }
 
-/** What the upload tells the server the device decided (the API has no "void": a refusal is already_redeemed). */
+/** What the upload tells the server the device decided: what it showed. */
 export function uploadedDecision(outcome: LocalDecision['outcome']): OfflineDecision {
-  return outcome === 'void' ? 'already_redeemed' : outcome;
+  return outcome;
 }

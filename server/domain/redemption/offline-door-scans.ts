@@ -132,7 +132,7 @@ async function refusedOffline(
   caches: OfflineScanCaches,
   log: (
     outcome: ScanLogOutcome,
-    extra?: { redeemed_at?: string; duplicate_scans?: number; first_door?: string },
+    extra?: { redeemed_at?: string; duplicate_scans?: number; first_door?: string; reason?: string | null },
   ) => Promise<unknown>,
 ): Promise<DoorScanDecision> {
   const { ticketId: id, door, offline } = input;
@@ -165,6 +165,15 @@ async function refusedOffline(
         redeemedAtDoor: firstDoor,
         duplicateScans,
       };
+    }
+  }
+  if (decided === 'void' && id !== null) {
+    // The phone showed VOID from its copy: the log keeps the organiser's reason, as online.
+    const row = await findTicketRow(trx, id);
+    if (row?.voided_at && Number(row.event_seq) === door.eventSeq) {
+      await log('void', { reason: row.void_reason });
+      const context = await caches.contexts.get(trx, door.eventSeq, Number(row.batch_seq));
+      return { outcome: 'void', scan, ticket: voidTicketView(id, context), voidReason: row.void_reason };
     }
   }
   await log(decided);
