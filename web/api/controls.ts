@@ -1,7 +1,7 @@
 import type { DoorLookupList, LabelImportSummary, UpdateEventBody } from '../../shared/controls.js';
 import type { DoorScanResult } from '../../shared/door.js';
 import type { Event, OwnerTicket } from '../../shared/schemas.js';
-import { ApiError, apiErrorOf, apiRequest } from './http.js';
+import { apiErrorOf, apiRequest, networkError } from './http.js';
 
 const eventPath = (eventId: string) => `/api/events/${encodeURIComponent(eventId)}`;
 
@@ -36,13 +36,7 @@ export async function uploadLabels(eventId: string, file: Blob): Promise<LabelIm
       credentials: 'same-origin',
     });
   } catch {
-    throw new ApiError(0, {
-      type: 'about:blank',
-      title: 'Network error',
-      status: 0,
-      detail: 'Could not reach the Admit server. Check your connection.',
-      code: 'network_error',
-    });
+    throw networkError();
   }
   if (!response.ok) throw await apiErrorOf(response);
   return (await response.json()) as LabelImportSummary;

@@ -10,7 +10,7 @@ import type {
 import { ErrorCode } from '../../shared/error-codes.js';
 import type { Ticket } from '../../shared/schemas.js';
 import type { FailureReason } from '../lib/door-scan-machine.js';
-import { ApiError, apiErrorOf, apiRequest } from './http.js';
+import { ApiError, apiErrorOf, apiRequest, networkError } from './http.js';
 
 /** How long a scan may take before the door says NOT CHECKED (the retry reuses its scanId). */
 export const scanTimeoutMs = 8_000;
@@ -52,13 +52,7 @@ export async function getDoorVerifier(signal?: AbortSignal): Promise<ArrayBuffer
     response = await fetch('/api/door/verifier', { credentials: 'same-origin', signal });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new ApiError(0, {
-      type: 'about:blank',
-      title: 'Network error',
-      status: 0,
-      detail: 'Could not reach the Admit server. Check your connection.',
-      code: 'network_error',
-    });
+    throw networkError();
   }
   if (!response.ok) throw await apiErrorOf(response, false);
   return response.arrayBuffer();

@@ -53,6 +53,14 @@ function syntheticProblem(status: number, code: string, title: string, detail: s
   return { type: 'about:blank', title, status, detail, code };
 }
 
+/** The error of a request that never got an answer (no network, server unreachable): status 0. */
+export function networkError(): ApiError {
+  return new ApiError(
+    0,
+    syntheticProblem(0, 'network_error', 'Network error', 'Could not reach the Admit server. Check your connection.'),
+  );
+}
+
 async function readProblem(response: Response): Promise<ProblemBody> {
   const type = response.headers.get('content-type') ?? '';
   if (type.includes('json')) {
@@ -109,10 +117,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new ApiError(
-      0,
-      syntheticProblem(0, 'network_error', 'Network error', 'Could not reach the Admit server. Check your connection.'),
-    );
+    throw networkError();
   }
   if (!response.ok) throw await apiErrorOf(response, notifyUnauthorized);
   if (response.status === 204) return undefined as T;

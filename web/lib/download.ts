@@ -1,4 +1,4 @@
-import { ApiError, apiErrorOf } from '../api/http.js';
+import { apiErrorOf, networkError } from '../api/http.js';
 
 /**
  * Starts a browser download of a same-origin URL. The file streams straight from the server
@@ -28,13 +28,7 @@ export async function checkDownload(url: string, request: typeof fetch = fetch):
   try {
     response = await request(url, { credentials: 'same-origin', signal: controller.signal });
   } catch {
-    throw new ApiError(0, {
-      type: 'about:blank',
-      title: 'Network error',
-      status: 0,
-      detail: 'Could not reach the Admit server. Check your connection.',
-      code: 'network_error',
-    });
+    throw networkError();
   }
   if (!response.ok) throw await apiErrorOf(response);
   controller.abort();
