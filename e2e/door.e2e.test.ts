@@ -11,6 +11,7 @@ import {
   noFfmpeg,
   openDoorLink,
   startRelay,
+  waitForVerifier,
 } from './door-support.js';
 import {
   api,
@@ -185,7 +186,7 @@ describe.skipIf(noChromium)('door: door links, the scanner page, network loss, t
     await org.context.close();
   });
 
-  it('offline, a scan says NOT CHECKED and redeems nothing; back online, Try again and a rescan admit', async () => {
+  it('offline, a prefix says NOT CHECKED and redeems nothing; back online Try again admits; a scan the server never answers is decided by the phone and uploaded once', async () => {
     const org = await organiser();
     const link = await createDoorLink(org.page, org.event.id, 'East door');
     const relay = await startRelay(Number(new URL(env.server.baseUrl).port));
@@ -220,16 +221,17 @@ describe.skipIf(noChromium)('door: door links, the scanner page, network loss, t
       expect(await ticketState(first)).toBe(410);
       await dismiss(page);
 
-      // The server unreachable while the phone believes it is online: the request fails, NOT CHECKED.
+      // The server unreachable while the phone believes it is online: the request gets no answer, so
+      // the phone's copy of the tickets decides (ADMITTED, marked offline), queued under the same scanId.
+      await waitForVerifier(page, org.ids.length);
       await relay.cut();
       await page.keyboard.type(`${second}\n`);
-      expect(await answerOf(page)).toBe('not_checked');
+      expect(await answerOf(page)).toBe('admitted');
+      expect(await page.getByTestId('door-answer').getAttribute('data-offline')).toBe('true');
       expect(await ticketState(second)).toBe(200);
-      await page.getByRole('button', { name: 'Dismiss' }).click();
       await relay.restore();
-      // Scanning the same code again reuses its scanId (and admits).
-      await page.keyboard.type(`${second}\n`);
-      await expect.poll(() => page.getByTestId('door-answer').getAttribute('data-outcome')).toBe('admitted');
+      // Back: the queue uploads it with that scanId, and the server admits it, once.
+      await expect.poll(() => ticketState(second), { timeout: 20_000 }).toBe(410);
       const secondIds = posts
         .filter((p) => (p.postDataJSON() as { code: string }).code === second)
         .map((p) => (p.postDataJSON() as { scanId: string }).scanId);
@@ -243,7 +245,7 @@ describe.skipIf(noChromium)('door: door links, the scanner page, network loss, t
     }
   });
 
-  it('an admission whose answer was lost is retried with the same scanId and shows ADMITTED, not ALREADY USED', async () => {
+  it('an admission whose answer was lost is decided by the phone and uploaded with the same scanId: admitted once, never ALREADY USED', async () => {
     const org = await organiser();
     const link = await createDoorLink(org.page, org.event.id, 'West door');
     const phone = await newPhoneContext(env.browser, env.server.baseUrl);
@@ -261,14 +263,26 @@ describe.skipIf(noChromium)('door: door links, the scanner page, network loss, t
       await route.continue();
     });
     const posts = countScanPosts(page);
+    await waitForVerifier(page, org.ids.length);
     await page.keyboard.type(`${ticketId}\n`);
-    expect(await answerOf(page)).toBe('not_checked');
+    // No answer came back: the phone's copy says ok, so ADMITTED (marked offline), queued.
+    expect(await answerOf(page)).toBe('admitted');
+    expect(await page.getByTestId('door-answer').getAttribute('data-offline')).toBe('true');
     expect(await ticketState(ticketId)).toBe(410); // it was admitted on the server
-    await page.getByRole('button', { name: 'Try again' }).click();
-    await expect.poll(() => page.getByTestId('door-answer').getAttribute('data-outcome')).toBe('admitted');
+    // The queue uploads it under the request's scanId: the server replays its admission.
+    await expect.poll(() => posts.length, { timeout: 20_000 }).toBe(2);
     const scanIds = posts.map((p) => (p.postDataJSON() as { scanId: string }).scanId);
-    expect(scanIds).toHaveLength(2);
     expect(scanIds[0]).toBe(scanIds[1]);
+    await expect.poll(() => page.locator('[data-testid="door-header"]').textContent()).not.toMatch(/waiting/);
+    const status = await api<{ redeemedTickets: number }>(
+      env.server.baseUrl,
+      'GET',
+      `/api/events/${org.event.id}/status`,
+      { token: org.token },
+    );
+    expect(status.body.redeemedTickets).toBe(1);
+    // No double-entry notice: the upload replayed the phone's own admission.
+    expect(await page.getByText(/double entry/i).count()).toBe(0);
     expect(phone.pageErrors).toEqual([]);
     await context.close();
     await org.context.close();

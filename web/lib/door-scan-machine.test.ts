@@ -14,6 +14,7 @@ import {
   scanCode,
   scanDecided,
   scanFailed,
+  scanUnanswered,
   tickScan,
   verdictMs,
 } from './door-scan-machine.js';
@@ -305,5 +306,53 @@ describe('door scan machine, offline with a copy of the tickets', () => {
     expect(step.send).not.toBeNull();
     expect(step.queue).toBeUndefined();
     expect(asked).toEqual([]);
+  });
+
+  it('online but unanswered (network, timeout): the copy decides under the same scanId, queued to upload', () => {
+    for (const reason of ['network', 'timeout'] as const) {
+      const { decideOffline } = copy();
+      const sent = scanCode(initialScanMachine, {
+        code: idA,
+        source: 'scanner',
+        now: 0,
+        online: true,
+        newScanId: ids(),
+        decideOffline,
+      });
+      const scanId = sent.send?.scanId as string;
+      const step = scanUnanswered(sent.machine, { scanId, reason, now: 8_000, decideOffline });
+      expect(step.machine.screen).toMatchObject({
+        kind: 'verdict',
+        result: { outcome: 'admitted', scan: { id: scanId } },
+        offline: { outcome: 'admitted' },
+      });
+      // The upload carries the request's scanId: if the server did decide it, it replays that answer.
+      expect(step.queue).toMatchObject({ attempt: { scanId }, decision: { outcome: 'admitted' } });
+      expect(step.machine.unresolved).toEqual([]);
+    }
+  });
+
+  it('a 5xx or a refusal stays NOT CHECKED, and so does what the copy cannot decide', () => {
+    const { decideOffline } = copy();
+    const send = (code: string) =>
+      scanCode(initialScanMachine, { code, source: 'typed', now: 0, online: true, newScanId: ids(), decideOffline });
+    const full = send(idA);
+    const fullId = full.send?.scanId as string;
+    for (const reason of ['server', 'refused'] as const) {
+      const step = scanUnanswered(full.machine, { scanId: fullId, reason, now: 1, decideOffline });
+      expect(step.machine.screen).toMatchObject({ kind: 'not_checked', reason });
+      expect(step.queue).toBeUndefined();
+    }
+    const prefix = send('5e0f4f6c');
+    const step = scanUnanswered(prefix.machine, {
+      scanId: prefix.send?.scanId as string,
+      reason: 'network',
+      now: 1,
+      decideOffline,
+    });
+    expect(step.machine.screen).toMatchObject({ kind: 'not_checked', reason: 'network' });
+    // Without a copy (none downloaded yet), NOT CHECKED as before.
+    const bare = scanUnanswered(full.machine, { scanId: fullId, reason: 'network', now: 1 });
+    expect(bare.machine.screen).toMatchObject({ kind: 'not_checked', reason: 'network' });
   });
 });

@@ -7,9 +7,11 @@ import { scanKeyOf } from './ticket-id.js';
  * - a decided answer shows for `verdictMs`, then the page is ready again by itself;
  * - the same code seen again within `dedupMs` of the last sighting is the same scan (a camera sees
  *   a code many times a second): it is ignored, not sent again;
- * - a failed attempt (offline, timeout, network, 5xx) is never a verdict: the screen says NOT CHECKED,
- *   and every retry of that code reuses its scanId, so an admission whose answer was lost comes back
- *   as ADMITTED (the server replays it), never ALREADY USED;
+ * - a failed attempt (offline, timeout, network, 5xx) is never the server's verdict: the screen says
+ *   NOT CHECKED, and every retry of that code reuses its scanId, so an admission whose answer was lost
+ *   comes back as ADMITTED (the server replays it), never ALREADY USED; when the request got no answer
+ *   at all (network, timeout) and the phone's copy of the tickets can decide the code, it decides it
+ *   as offline instead, queued under the same scanId (scanUnanswered);
  * - nothing is sent unless a scan or a tap asked for it; offline, a full ticket code is decided by
  *   `decideOffline` (the phone's copy of the event's tickets): the verdict is marked offline, and the
  *   step says to queue the scan for upload; what the copy cannot decide (a typed prefix) is NOT CHECKED.
@@ -97,24 +99,27 @@ interface StartInput {
   decideOffline?: DecideOffline;
 }
 
+/** A verdict from the phone's copy: shown as offline, and the scan queued for upload under its scanId. */
+function offlineVerdict(machine: ScanMachine, attempt: ScanAttempt, decision: LocalDecision, now: number): Step {
+  const at = new Date(now).toISOString();
+  const result: DoorScanResult = { outcome: decision.outcome, scan: { id: attempt.scanId, at } };
+  return {
+    machine: {
+      ...machine,
+      unresolved: forgetScanId(machine.unresolved, attempt.scanId),
+      screen: { kind: 'verdict', attempt, result, until: now + verdictMs, offline: decision },
+    },
+    send: null,
+    queue: { attempt, decision, at },
+    ignored: null,
+  };
+}
+
 function start(machine: ScanMachine, attempt: ScanAttempt, input: StartInput): Step {
   const unresolved = remember(machine.unresolved, attempt.key, attempt.scanId);
   if (!input.online) {
     const decision = input.decideOffline?.(attempt.code) ?? null;
-    if (decision) {
-      const at = new Date(input.now).toISOString();
-      const result: DoorScanResult = { outcome: decision.outcome, scan: { id: attempt.scanId, at } };
-      return {
-        machine: {
-          ...machine,
-          unresolved: forgetScanId(unresolved, attempt.scanId),
-          screen: { kind: 'verdict', attempt, result, until: input.now + verdictMs, offline: decision },
-        },
-        send: null,
-        queue: { attempt, decision, at },
-        ignored: null,
-      };
-    }
+    if (decision) return offlineVerdict({ ...machine, unresolved }, attempt, decision, input.now);
     const detail = input.decideOffline ? offlineUndecidedHint : undefined;
     return {
       machine: { ...machine, unresolved, screen: { kind: 'not_checked', attempt, reason: 'offline', detail } },
@@ -190,6 +195,26 @@ export function scanFailed(
     ...machine,
     screen: { kind: 'not_checked', attempt: screen.attempt, reason: input.reason, detail: input.detail },
   };
+}
+
+/**
+ * The attempt got no answer at all (the network failed, or it timed out) while the phone thought it
+ * was online: the phone's copy decides it, as offline, and it is queued under the same scanId. That
+ * is safe whatever became of the request: if the server did decide it, the upload replays that
+ * first answer, so nothing is counted twice. What the copy cannot decide (no copy yet, a prefix),
+ * and every other failure (5xx, a refusal), is NOT CHECKED as before.
+ */
+export function scanUnanswered(
+  machine: ScanMachine,
+  input: { scanId: string; reason: FailureReason; detail?: string; now: number; decideOffline?: DecideOffline },
+): Step {
+  const { screen } = machine;
+  if (screen.kind === 'checking' && screen.attempt.scanId === input.scanId) {
+    const unanswered = input.reason === 'network' || input.reason === 'timeout';
+    const decision = unanswered ? (input.decideOffline?.(screen.attempt.code) ?? null) : null;
+    if (decision) return offlineVerdict(machine, screen.attempt, decision, input.now);
+  }
+  return { machine: scanFailed(machine, input), send: null, ignored: null };
 }
 
 /** A typed prefix matches several tickets (409 ambiguous_code): nothing happened, type more. */

@@ -63,6 +63,21 @@ describe('uploading the offline queue', () => {
     expect(q.queue).toEqual([]);
   });
 
+  it('reports a double entry when an admission it made from its copy is answered by a replayed refusal', async () => {
+    // Its request had reached the server, which refused it, but the answer never came back.
+    const q = fakeQueue(
+      [scan(1), scan(2, 'already_redeemed')],
+      [
+        decided('already_redeemed', { redeemedAt: '2026-12-31T19:58:00.000Z', redeemedAtDoor: 'South' }),
+        decided('already_redeemed', { redeemedAt: '2026-12-31T19:57:00.000Z', redeemedAtDoor: 'South' }),
+      ],
+    );
+    const run = await uploadQueue(q.deps);
+    expect(run.doubleEntries).toEqual([
+      { scanId: scan(1).scanId, ticketId: scan(1).ticketId, door: 'South', at: '2026-12-31T19:58:00.000Z' },
+    ]);
+  });
+
   it('a failed connection stops at that scan and keeps it and the rest for the next try', async () => {
     const q = fakeQueue([scan(1), scan(2), scan(3)], [decided('admitted'), { kind: 'failed', reason: 'network' }]);
     const run = await uploadQueue(q.deps);

@@ -24,7 +24,11 @@ export interface UploadDeps {
 }
 
 function doubleEntryOf(scan: QueuedScan, result: DoorScanResult): DoubleEntryNotice | null {
-  if (result.outcome !== 'offline_double_entry') return null;
+  // Also a phone that let a guest in from its copy after its request got no answer, when that
+  // request had in fact reached the server, which refused it: the upload replays that refusal.
+  const letInTwice =
+    result.outcome === 'offline_double_entry' || (scan.decided === 'admitted' && result.outcome === 'already_redeemed');
+  if (!letInTwice) return null;
   return {
     scanId: scan.scanId,
     ticketId: result.ticket?.id ?? scan.ticketId ?? '',

@@ -16,6 +16,7 @@ import {
   scanCode,
   scanDecided,
   scanFailed,
+  scanUnanswered,
   tickScan,
 } from './door-scan-machine.js';
 import { notCheckedLook, verdictLook } from './door-verdicts.js';
@@ -77,15 +78,36 @@ export function useDoorScanner({
         case 'access_lost':
           onAccessLostRef.current(answer.why);
           return;
-        case 'failed':
+        case 'failed': {
+          // No answer at all: the phone's copy decides, as offline (its hash is computed first).
+          const door = offlineRef.current?.door;
+          if (door && (answer.reason === 'network' || answer.reason === 'timeout')) {
+            void door
+              .prepare(attempt.code)
+              .catch(() => undefined)
+              .then(() =>
+                runRef.current(
+                  scanUnanswered(machineRef.current, {
+                    scanId: attempt.scanId,
+                    reason: answer.reason,
+                    detail: answer.detail,
+                    now: Date.now(),
+                    decideOffline: offlineRef.current?.door.decide,
+                  }),
+                ),
+              );
+            return;
+          }
           apply(scanFailed(current, { scanId: attempt.scanId, reason: answer.reason, detail: answer.detail }));
           playFeedback(notCheckedLook.feedback);
           return;
+        }
       }
     },
     [apply, queryClient],
   );
 
+  const runRef = useRef<(step: Step) => Step['ignored']>(() => null);
   const run = useCallback(
     (step: Step) => {
       const before = machineRef.current.screen;
@@ -127,6 +149,7 @@ export function useDoorScanner({
     },
     [apply, settle],
   );
+  runRef.current = run;
 
   /** Offline: computes the code's hash first, then steps (in arrival order); online: steps at once. */
   const whenReady = useCallback(
