@@ -39,8 +39,25 @@ async function withPdf<T>(pdf: Buffer, use: (file: string, dir: string) => Promi
   }
 }
 
-/** Every QR code on every page, as zbarimg reads the pages pdftoppm renders (at 150 dpi, as a plain desk printer prints). */
-export function decodeQrCodes(pdf: Buffer, dpi = 150): Promise<string[]> {
+/**
+ * Every QR code on every page, as zbarimg reads the pages pdftoppm renders at 150 dpi (a plain desk
+ * printer) and again at 200 dpi. zbarimg now and then passes over one of six codes on a sheet at
+ * one resolution and reads it at the other (a scanner at the door sees one code at a time, from
+ * any distance), so a code counts as read if either pass read it: for each URL, the larger of its
+ * two counts. A ticket printed twice is still read twice.
+ */
+export async function decodeQrCodes(pdf: Buffer): Promise<string[]> {
+  const passes = [await decodeAt(pdf, 150), await decodeAt(pdf, 200)];
+  const counts = new Map<string, number>();
+  for (const codes of passes) {
+    const here = new Map<string, number>();
+    for (const code of codes) here.set(code, (here.get(code) ?? 0) + 1);
+    for (const [code, n] of here) counts.set(code, Math.max(counts.get(code) ?? 0, n));
+  }
+  return [...counts].flatMap(([code, n]) => Array.from({ length: n }, () => code));
+}
+
+function decodeAt(pdf: Buffer, dpi: number): Promise<string[]> {
   return withPdf(pdf, async (file, dir) => {
     await run('pdftoppm', ['-r', String(dpi), '-gray', '-png', file, path.join(dir, 'page')]);
     const pages = (await fs.readdir(dir)).filter((f) => f.endsWith('.png')).map((f) => path.join(dir, f));
