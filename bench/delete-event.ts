@@ -9,19 +9,17 @@
  *   npm run bench -- --only delete              1,000,000 tickets on SQLite (and PostgreSQL if configured)
  *   npx tsx bench/delete-event.ts [--tickets 1000000] [--pg postgres://…]
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { openStore, type Store } from '../server/db/database.js';
 import { migrateToLatest } from '../server/db/migrate.js';
-import { nowIso } from '../server/domain/common.js';
 import { createEvent } from '../server/domain/events/create-event.js';
 import { deleteEvent, removeDeletedEvents } from '../server/domain/events/delete-event.js';
 import { createRedeemer } from '../server/domain/redemption/create-redeemer.js';
 import type { Redeemer } from '../server/domain/redemption/redeemer.js';
-import { f, freshPgDatabase, median, n0, percentile, sleep } from './lib.js';
+import { f, freshPgDatabase, median, n0, newOwner, percentile, sleep } from './lib.js';
 
 export interface DeleteResult {
   store: string;
@@ -34,15 +32,6 @@ export interface DeleteResult {
   before: { p99: number; max: number };
   /** A first scan's median microseconds (64 in flight) with the trigger, and with it dropped. */
   triggerUs: { with: number; without: number };
-}
-
-async function newOwner(store: Store): Promise<string> {
-  const id = randomUUID();
-  await store.db
-    .insertInto('users')
-    .values({ id, username: id, username_key: id, password_hash: 'x', created_at: nowIso() })
-    .execute();
-  return id;
 }
 
 /** An event of `tickets` tickets (written as the API writes them) and its ticket ids when asked for. */

@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import type { Store } from '../server/db/database.js';
+import { nowIso } from '../server/domain/common.js';
 import { COUNTER_SLOTS } from '../server/domain/events/event-counters.js';
 import { freshPostgres } from '../test/databases.js';
 import { freePort } from '../test/processes.js';
@@ -305,4 +307,14 @@ export function seedEvents(file: string, ownerId: string, count: number): number
   })();
   db.close();
   return performance.now() - t0;
+}
+
+/** A user to own a bench's events, written straight into the store (no password to check). */
+export async function newOwner(store: Store): Promise<string> {
+  const id = randomUUID();
+  await store.db
+    .insertInto('users')
+    .values({ id, username: id, username_key: id, password_hash: 'x', created_at: nowIso() })
+    .execute();
+  return id;
 }

@@ -19,14 +19,13 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openStore, type Store } from '../server/db/database.js';
 import { migrateToLatest } from '../server/db/migrate.js';
-import { nowIso } from '../server/domain/common.js';
 import { createDoorLink } from '../server/domain/doors/door-links.js';
 import { startDoorSession } from '../server/domain/doors/door-sessions.js';
 import { buildVerifier, ticketHash } from '../server/domain/doors/verifier.js';
 import { createEvent } from '../server/domain/events/create-event.js';
 import { createRedeemer } from '../server/domain/redemption/create-redeemer.js';
 import { encodeVerifier, importVerifierKey, parseVerifier, verifierHash } from '../shared/verifier.js';
-import { f, freshPgDatabase, median, n0, percentile } from './lib.js';
+import { f, freshPgDatabase, median, n0, newOwner, percentile } from './lib.js';
 
 export interface VerifierFormatResult {
   tickets: number;
@@ -107,15 +106,6 @@ export async function measureFormat(tickets: number, samples = 2_000): Promise<V
     decisionUs: { p50: median(decisions), p99: percentile(decisions, 99) },
     searchUs,
   };
-}
-
-async function newOwner(store: Store): Promise<string> {
-  const id = randomUUID();
-  await store.db
-    .insertInto('users')
-    .values({ id, username: id, username_key: id, password_hash: 'x', created_at: nowIso() })
-    .execute();
-  return id;
 }
 
 /**

@@ -157,6 +157,16 @@ export function parseVerifier(buf: ArrayBuffer): Verifier {
   };
 }
 
+/** An empty verifier of `count` entries: its header written, hashes and states all zero (ok). */
+export function newVerifier(count: number, position: number): { out: Uint8Array<ArrayBuffer>; view: DataView } {
+  const out = new Uint8Array(verifierSize(count));
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < 4; i++) view.setUint8(i, VERIFIER_MAGIC.charCodeAt(i));
+  view.setUint32(4, count, true);
+  view.setFloat64(8, position, true);
+  return { out, view };
+}
+
 /**
  * Builds a verifier from unsorted entries: `hashes` holds N hashes of 8 bytes one after the other,
  * `states` the N states in the same order. Sorts them (numerically as big-endian u64, which is
@@ -165,11 +175,7 @@ export function parseVerifier(buf: ArrayBuffer): Verifier {
 export function encodeVerifier(hashes: Uint8Array, states: Uint8Array, position: number): Uint8Array<ArrayBuffer> {
   const count = states.length;
   if (hashes.length !== count * VERIFIER_HASH_BYTES) throw new Error('verifier: one 8-byte hash per state');
-  const out = new Uint8Array(verifierSize(count));
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < 4; i++) view.setUint8(i, VERIFIER_MAGIC.charCodeAt(i));
-  view.setUint32(4, count, true);
-  view.setFloat64(8, position, true);
+  const { out, view } = newVerifier(count, position);
   const input = new DataView(hashes.buffer, hashes.byteOffset, hashes.byteLength);
   const sorted = new BigUint64Array(count);
   for (let i = 0; i < count; i++) sorted[i] = input.getBigUint64(i * VERIFIER_HASH_BYTES, false);

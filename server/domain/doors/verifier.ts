@@ -1,12 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import {
-  VERIFIER_HASH_BYTES,
-  VERIFIER_HEADER_BYTES,
-  VERIFIER_MAGIC,
-  VerifierState,
-  verifierSize,
-} from '../../../shared/verifier.js';
+import { newVerifier, VERIFIER_HASH_BYTES, VERIFIER_HEADER_BYTES, VerifierState } from '../../../shared/verifier.js';
 import type { Db, Store } from '../../db/database.js';
 import { SettledScans } from '../scans/settled-scans.js';
 import { getVerifierKey } from './verifier-key.js';
@@ -242,11 +236,7 @@ export async function encodeInSlices(
   position: number,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const count = states.length;
-  const out = new Uint8Array(verifierSize(count));
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < 4; i++) view.setUint8(i, VERIFIER_MAGIC.charCodeAt(i));
-  view.setUint32(4, count, true);
-  view.setFloat64(8, position, true);
+  const { out, view } = newVerifier(count, position);
   const starts = new Uint32Array(257);
   for (let i = 0; i < count; i++) (starts[(hashes[i * VERIFIER_HASH_BYTES] as number) + 1] as number)++;
   for (let b = 0; b < 256; b++) starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number);

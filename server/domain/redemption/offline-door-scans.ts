@@ -1,13 +1,21 @@
 import type { Transaction } from 'kysely';
 import type { Database, ScanLogOutcome } from '../../db/schema.js';
 import { COUNTER_SLOTS } from '../events/event-counters.js';
-import { type KnownRedeemed, redeemedTicket, type TicketContexts, voidTicketView } from './process-caches.js';
+import { countBatchStatement } from './batch-counters.js';
+import {
+  type DoorLabels,
+  type KnownRedeemed,
+  redeemedTicket,
+  type TicketContexts,
+  voidTicketView,
+} from './process-caches.js';
 import { type DoorScanDecision, type DoorScanInput, PUBLIC_DOOR } from './redeemer.js';
 
 /** What deciding an offline upload needs of its redeemer: the caches a win or refusal keeps up to date. */
 export interface OfflineScanCaches {
   known: KnownRedeemed;
   contexts: TicketContexts;
+  labels: DoorLabels;
 }
 
 type OfflineInput = DoorScanInput & { offline: NonNullable<DoorScanInput['offline']> };
@@ -84,15 +92,7 @@ export async function decideOfflineScan(
         .where('event_seq', '=', door.eventSeq)
         .where('slot', '=', slot)
         .execute();
-      await trx
-        .insertInto('batch_counters')
-        .values({ batch_seq: batchSeq, slot, redeemed: 1 })
-        .onConflict((oc) =>
-          oc
-            .columns(['batch_seq', 'slot'])
-            .doUpdateSet((eb) => ({ redeemed: eb(eb.ref('batch_counters.redeemed'), '+', 1) })),
-        )
-        .execute();
+      await trx.executeQuery(countBatchStatement(trx)({ batchSeq, slot }));
       await log('admitted', { redeemed_at: at });
       caches.known.add(id);
       const context = await caches.contexts.get(trx, door.eventSeq, batchSeq);
@@ -148,7 +148,7 @@ async function refusedOffline(
       .returning(['batch_seq', 'redeemed_at', 'duplicate_scans', 'redeemed_door_seq'])
       .executeTakeFirst();
     if (refused?.redeemed_at) {
-      const firstDoor = (await doorLabel(trx, refused.redeemed_door_seq)) ?? PUBLIC_DOOR;
+      const firstDoor = await caches.labels.get(trx, refused.redeemed_door_seq);
       const duplicateScans = Number(refused.duplicate_scans);
       await log('already_redeemed', {
         redeemed_at: refused.redeemed_at,
@@ -195,10 +195,4 @@ function findTicketRow(trx: Transaction<Database>, id: string) {
     ])
     .where('tickets.id', '=', id)
     .executeTakeFirst();
-}
-
-async function doorLabel(trx: Transaction<Database>, seq: number | null): Promise<string | undefined> {
-  if (seq === null) return undefined;
-  const row = await trx.selectFrom('door_links').select('label').where('seq', '=', seq).executeTakeFirst();
-  return row?.label;
 }

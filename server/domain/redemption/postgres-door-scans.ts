@@ -5,7 +5,13 @@ import { assertDoorLinkLive } from '../doors/door-sessions.js';
 import { COUNTER_SLOTS } from '../events/event-counters.js';
 import type { EventChanges } from '../live/changes.js';
 import { findLoggedScan, replayDoorScan } from './door-scan-log.js';
-import { type KnownRedeemed, redeemedTicket, type TicketContexts, voidTicketView } from './process-caches.js';
+import {
+  DoorLabels,
+  type KnownRedeemed,
+  redeemedTicket,
+  type TicketContexts,
+  voidTicketView,
+} from './process-caches.js';
 import { type DoorScanDecision, type DoorScanInput, PUBLIC_DOOR } from './redeemer.js';
 import type { RefusedRow, WonRow } from './rows.js';
 import { decideOfflineScan } from './offline-door-scans.js';
@@ -84,6 +90,9 @@ export class PostgresDoorScans {
     readonly contexts: TicketContexts,
     private readonly changes?: EventChanges,
   ) {}
+
+  /** Door labels, for the offline uploads' refusals (the per-scan statements join them instead). */
+  readonly labels = new DoorLabels();
 
   async decide(input: DoorScanInput): Promise<DoorScanDecision> {
     // The route left the link's check to the scan (one round trip here, before deciding).

@@ -141,7 +141,7 @@ export class SqliteDoorScans {
     db: Kysely<Database>,
     readonly known: KnownRedeemed,
     readonly contexts: TicketContexts,
-    private readonly labels: DoorLabels,
+    readonly labels: DoorLabels,
   ) {
     this.sql = compileStatements(db);
   }
