@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { newPhoneContext, openDoorLink } from './door-support.js';
+import { newPhoneContext, openDoorLink, waitForVerifier } from './door-support.js';
 import {
   api,
   createEventViaApi,
@@ -172,7 +172,11 @@ describe.skipIf(noChromium)('accessibility: axe finds no serious or critical vio
         name: 'Accessible Door Night',
         initialTickets: 4,
       });
-      const [admitId, usedId, okId] = await ticketIdsViaApi(env.server.baseUrl, token, event.id);
+      const [admitId, usedId, okId] = (await ticketIdsViaApi(env.server.baseUrl, token, event.id)) as [
+        string,
+        string,
+        string,
+      ];
       await api(env.server.baseUrl, 'GET', `/redeem/${usedId}`);
 
       await org.page.goto(`/events/${event.id}`);
@@ -193,6 +197,7 @@ describe.skipIf(noChromium)('accessibility: axe finds no serious or critical vio
       await page.getByRole('button', { name: 'Start scanning' }).waitFor();
       await check(page, 'door: device name');
       await openDoorLink(page, link);
+      await waitForVerifier(page, 4);
       await page.keyboard.type(`${admitId}\n`);
       await page.getByTestId('door-answer').waitFor();
       await page.getByTestId('door-answer').click();
@@ -201,9 +206,16 @@ describe.skipIf(noChromium)('accessibility: axe finds no serious or critical vio
       await phone.context.setOffline(true);
       await page.getByTestId('door-offline').waitFor();
       await check(page, 'door: offline banner');
-      await page.keyboard.type(`${okId}\n`);
-      await page.getByTestId('door-answer').waitFor();
+      // A typed prefix needs the server: NOT CHECKED offline.
+      await page.keyboard.type(`${okId.slice(0, 8)}\n`);
+      await page.locator('[data-testid="door-answer"][data-outcome="not_checked"]').waitFor();
       await check(page, 'door: NOT CHECKED');
+      await page.getByRole('button', { name: 'Dismiss' }).click();
+      await page.getByTestId('door-answer').waitFor({ state: 'detached' });
+      // A full code is decided from the phone's copy: ADMITTED, marked offline.
+      await page.keyboard.type(`${okId}\n`);
+      await page.locator('[data-testid="door-answer"][data-offline="true"]').waitFor();
+      await check(page, 'door: ADMITTED · OFFLINE');
       await phone.context.setOffline(false);
 
       await page.goto(`/t/${okId}`);

@@ -241,6 +241,29 @@ describe.skipIf(noChromium)('the door offline: decided on the phone, queued, rec
     }
   });
 
+  it('a redemption at another door reaches a phone’s copy within 2 s: cut off right after, it answers ALREADY USED', async () => {
+    const org = await organiser('Quayside Sync Night', 2);
+    const [t1] = org.ids as [string];
+    const a = await doorPhone(await org.doorLink('North door'), 'Phone A', 2);
+    try {
+      const header = a.page.getByTestId('door-header');
+      const before = await header.getAttribute('data-verifier-position');
+      const redeemedAt = Date.now();
+      expect((await api(env.server.baseUrl, 'GET', `/redeem/${t1}`)).status).toBe(200);
+      await expect
+        .poll(() => header.getAttribute('data-verifier-position'), { timeout: 2_000, interval: 50 })
+        .not.toBe(before);
+      console.log(`[offline door] a redemption elsewhere reached the phone's copy in ${Date.now() - redeemedAt} ms`);
+      await a.goOffline();
+      const answer = await scan(a.page, t1);
+      expect(answer).toMatchObject({ outcome: 'already_redeemed', offline: true });
+    } finally {
+      await a.context.close();
+      await a.relay.close();
+      await org.context.close();
+    }
+  });
+
   it('the verifier of a 100,000-ticket event: its download size and time, in the phone', async () => {
     const count = 100_000;
     const org = await organiser('Stadium Offline Night', count);
