@@ -1,4 +1,5 @@
-import { Alert, Button, Group, Modal, Stack, Textarea } from '@mantine/core';
+import { Alert, Button, type ButtonProps, Group, Modal, Stack, Textarea } from '@mantine/core';
+import { IconBan } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { ActivityLimits } from '../../shared/event-activity.js';
 
@@ -72,5 +73,33 @@ export function ReasonDialog({
         </Group>
       </Stack>
     </Modal>
+  );
+}
+
+/**
+ * The button that opens a void's confirmation (a ticket, a batch): outlined, red text, the ban
+ * icon, in the table's small size or the page's.
+ */
+export function VoidButton({
+  size,
+  children,
+  ...rest
+}: Pick<ButtonProps, 'loading'> & {
+  size: 'xs' | 'md';
+  children: ReactNode;
+  onClick: () => void;
+  'aria-label'?: string;
+}) {
+  return (
+    <Button
+      size={size}
+      variant="default"
+      color="red"
+      className="danger-action"
+      leftSection={<IconBan size={size === 'md' ? 18 : 14} aria-hidden />}
+      {...rest}
+    >
+      {children}
+    </Button>
   );
 }

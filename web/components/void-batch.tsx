@@ -1,12 +1,11 @@
-import { Button, Text } from '@mantine/core';
+import { Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconBan } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { BatchSummary } from '../../shared/event-activity.js';
 import { describeError } from '../api/errors.js';
 import { formatCount } from '../lib/format.js';
 import { useVoidBatch } from '../queries/void.js';
-import { ReasonDialog } from './reason-dialog.js';
+import { ReasonDialog, VoidButton } from './reason-dialog.js';
 
 const tickets = (n: number) => `${formatCount(n)} ${n === 1 ? 'ticket' : 'tickets'}`;
 
@@ -49,18 +48,14 @@ export function VoidBatchButton({ eventId, batch, when }: { eventId: string; bat
 
   return (
     <>
-      <Button
+      <VoidButton
         size="xs"
-        variant="default"
-        color="red"
-        className="danger-action"
-        leftSection={<IconBan size={14} aria-hidden />}
         onClick={() => setOpened(true)}
         loading={voidBatch.isPending}
         aria-label={`Void the ${tickets(ok)} of ${when} not yet redeemed`}
       >
         Void
-      </Button>
+      </VoidButton>
       <ReasonDialog
         opened={opened}
         onClose={close}

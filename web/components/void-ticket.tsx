@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowBackUp, IconBan, IconInfoCircle } from '@tabler/icons-react';
+import { IconArrowBackUp, IconInfoCircle } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorCode } from '../../shared/error-codes.js';
@@ -8,7 +8,7 @@ import type { ListedTicket, OwnerTicket } from '../../shared/schemas.js';
 import { describeError, hasCode } from '../api/errors.js';
 import { formatTimestamp } from '../lib/format.js';
 import { unvoidAndRefresh, useUnvoidTicket, useVoidTicket } from '../queries/void.js';
-import { ReasonDialog } from './reason-dialog.js';
+import { ReasonDialog, VoidButton } from './reason-dialog.js';
 
 /** What a refused void or unvoid means, in the organiser's words. */
 export function voidProblem(error: unknown): string {
@@ -180,16 +180,9 @@ export function VoidTicketSection({ ticket }: { ticket: OwnerTicket }) {
   return (
     <>
       <Group data-testid="void-controls">
-        <Button
-          size="md"
-          variant="default"
-          color="red"
-          className="danger-action"
-          leftSection={<IconBan size={18} aria-hidden />}
-          onClick={() => setOpened(true)}
-        >
+        <VoidButton size="md" onClick={() => setOpened(true)}>
           Void ticket
-        </Button>
+        </VoidButton>
       </Group>
       {dialog}
     </>
@@ -204,17 +197,13 @@ export function VoidRowAction({ ticket }: { ticket: ListedTicket }) {
   if (ticket.status !== 'ok') return dialog;
   return (
     <>
-      <Button
+      <VoidButton
         size="xs"
-        variant="default"
-        color="red"
-        className="danger-action"
-        leftSection={<IconBan size={14} aria-hidden />}
         onClick={() => setOpened(true)}
         aria-label={`Void ticket ${shortId(ticket.id)}${ticket.label ? ` (${ticket.label})` : ''}`}
       >
         Void
-      </Button>
+      </VoidButton>
       {dialog}
     </>
   );
