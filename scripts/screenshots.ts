@@ -88,11 +88,27 @@ async function main(browser: Browser, baseUrl: string) {
   await page.getByRole('table', { name: 'Ticket batches' }).waitFor();
   await shoot(page, 'event');
   await shoot(page, 'event-full', true);
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Edit event' }).waitFor();
+  await shoot(page, 'event-edit');
+  await page.keyboard.press('Escape');
+  await page
+    .getByRole('button', { name: /^Void the \d+ tickets of / })
+    .first()
+    .click();
+  const batchVoid = page.getByRole('dialog', { name: /^Void \d+ tickets\?$/ });
+  await batchVoid.getByLabel('Reason (optional)').fill('Sent to the wrong mailing list');
+  await shoot(page, 'batch-void');
+  await page.keyboard.press('Escape');
 
   const [okId] = await ticketIdsViaApi(baseUrl, token, jazz.id, 'ok');
   await page.goto(`/tickets/${okId}`);
   await page.getByTestId('ticket-status').waitFor();
   await shoot(page, 'ticket-ok');
+  await page.getByRole('button', { name: 'Void ticket' }).click();
+  await page.getByRole('dialog', { name: 'Void this ticket?' }).getByLabel('Reason (optional)').fill('Refunded');
+  await shoot(page, 'ticket-void');
+  await page.keyboard.press('Escape');
 
   const [redeemedId] = await ticketIdsViaApi(baseUrl, token, jazz.id, 'redeemed');
   await page.goto(`/tickets/${redeemedId}`);
@@ -100,6 +116,10 @@ async function main(browser: Browser, baseUrl: string) {
   await page.getByRole('dialog').getByRole('button', { name: 'Redeem' }).click();
   await page.getByText('Already redeemed', { exact: true }).waitFor();
   await shoot(page, 'ticket-redeemed');
+  await page.getByRole('button', { name: 'Undo admission' }).click();
+  await page.getByRole('dialog', { name: 'Undo this admission?' }).waitFor();
+  await shoot(page, 'ticket-undo');
+  await page.keyboard.press('Escape');
 
   await page.goto(`/check?event=${jazz.id}`);
   await page.getByRole('textbox', { name: 'Ticket id' }).fill('  0A1B2C3D-0000-4000-8000-000000000000 ');
@@ -461,9 +481,10 @@ const server = await startServer();
 const browser = await launchBrowser();
 try {
   console.log(`Shooting ${server.baseUrl} into docs/screenshots/`);
-  // `npx tsx scripts/screenshots.ts organiser|door` shoots only the organiser's view of the door, or the door.
+  // `npx tsx scripts/screenshots.ts pages|door|organiser` shoots only the app's pages and dialogs,
+  // the door, or the organiser's view of the door.
   const only = process.argv[2];
-  if (!only) await main(browser, server.baseUrl);
+  if (!only || only === 'pages') await main(browser, server.baseUrl);
   if (!only || only === 'door') await door(browser, server.baseUrl);
   if (!only || only === 'organiser') await organiserView(browser, server.baseUrl, server.databaseFile);
 } finally {
