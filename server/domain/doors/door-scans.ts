@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   DoorLimits,
   type DoorMe,
@@ -14,6 +13,7 @@ import { AppError } from '../../errors.js';
 import { canonicalId } from '../common.js';
 import { eventCounts } from '../events/event-counters.js';
 import type { DoorScanDecision, Redeemer } from '../redemption/redeemer.js';
+import { timeOrderedScanId } from '../redemption/scan-ids.js';
 import { undoAdmission } from '../scans/undo-admission.js';
 import { getTicket } from '../tickets/get-ticket.js';
 import type { DoorSession } from './door-sessions.js';
@@ -27,7 +27,8 @@ export async function scanAtDoor(
   session: DoorSession,
   body: DoorScanBody,
 ): Promise<DoorScanDecision> {
-  const scanId = body.scanId ? canonicalId(body.scanId) : randomUUID();
+  // Drawn here when the client drew none: time-ordered, so the log's id index grows at its end.
+  const scanId = body.scanId ? canonicalId(body.scanId) : timeOrderedScanId();
   const offline = body.offline ? offlineScan(body.offline) : undefined;
   const ticketId = await resolveScanCode(db, session.event.seq, parseScanCode(body.code));
   return redeemer.scanAtDoor({

@@ -96,6 +96,8 @@ export async function assertDoorLinkLive(db: Db, linkSeq: number): Promise<void>
 
 interface Cached {
   session: DoorSession;
+  /** The session's end, in ms (read once, not parsed on every request). */
+  expiresMs: number;
   /** When it was read from the database: names (event, label) are read again after a while. */
   readAt: number;
   /** When this process last wrote the link's last use. */
@@ -109,6 +111,11 @@ interface Cached {
  * redeemer does it), so a revoked link stops its devices at their next request on any process.
  */
 export class DoorSessions {
+  /**
+   * Sessions by their token as the device sends it: a hit costs a map lookup, not a SHA-256 of
+   * the token on every scan (the database knows only the hash). The tokens stay in this process's
+   * memory, where every request carrying one already is.
+   */
   private readonly cache = new Map<string, Cached>();
 
   constructor(
@@ -124,22 +131,21 @@ export class DoorSessions {
    */
   async find(token: string, options: { checkLink?: boolean } = {}): Promise<DoorSession | null> {
     if (token.length === 0 || token.length > 200) return null;
-    const tokenHash = hashToken(token);
     const now = Date.now();
-    let cached = this.cache.get(tokenHash);
+    let cached = this.cache.get(token);
     if (!cached || now - cached.readAt > this.rereadMs) {
-      const session = await this.read(tokenHash);
+      const session = await this.read(hashToken(token));
       if (!session) {
-        this.cache.delete(tokenHash);
+        this.cache.delete(token);
         return null;
       }
       if (this.cache.size >= this.max) this.cache.clear();
-      cached = { session, readAt: now, touchedAt: 0 };
-      this.cache.set(tokenHash, cached);
+      cached = { session, expiresMs: Date.parse(session.expiresAt), readAt: now, touchedAt: 0 };
+      this.cache.set(token, cached);
     } else if (options.checkLink !== false) {
       await assertDoorLinkLive(this.db, cached.session.doorLink.seq);
     }
-    if (Date.parse(cached.session.expiresAt) <= now) return null;
+    if (cached.expiresMs <= now) return null;
     if (now - cached.touchedAt > TOUCH_EVERY_MS) {
       cached.touchedAt = now;
       await this.db
