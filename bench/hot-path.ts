@@ -15,6 +15,7 @@ import { nowIso } from '../server/domain/common.js';
 import { createEvent } from '../server/domain/events/create-event.js';
 import { createRedeemer } from '../server/domain/redemption/create-redeemer.js';
 import type { DoorScanPlace, Redeemer } from '../server/domain/redemption/redeemer.js';
+import { timeOrderedScanId } from '../server/domain/redemption/scan-ids.js';
 import { freshPgDatabase, median } from './lib.js';
 
 const IN_FLIGHT = 64;
@@ -104,7 +105,9 @@ export async function measureHotPath(store: Store, label: string, scans: number,
     const storm = Array.from({ length: scans }, (_, i) => hot[i % hot.length] as string);
     duplicate.push(await timed(storm, (ticketId) => redeemer.redeem({ ticketId })));
     doorScans.push(
-      await timed(slice(doorEvent.ids), (ticketId) => redeemer.scanAtDoor({ scanId: randomUUID(), ticketId, door })),
+      await timed(slice(doorEvent.ids), (ticketId) =>
+        redeemer.scanAtDoor({ scanId: timeOrderedScanId(), ticketId, door }),
+      ),
     );
     console.log(
       `[hot-path] ${label} round ${round + 1}: first ${first.at(-1)?.toFixed(1)} us, duplicate ${duplicate.at(-1)?.toFixed(1)} us, door ${doorScans.at(-1)?.toFixed(1)} us`,
@@ -127,7 +130,7 @@ async function main() {
   const results: HotPath[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'admit-hot-path-'));
   try {
-    const store = openStore(`sqlite:${dir}/bench.db`);
+    const store = openStore(`sqlite:${dir}/bench.db`, { sqliteBackgroundCheckpoints: true });
     await migrateToLatest(store.db as never, store.dialect);
     results.push(await measureHotPath(store, 'SQLite', scans, rounds));
     await store.close();
