@@ -130,7 +130,7 @@ async function main() {
   const results: HotPath[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'admit-hot-path-'));
   try {
-    const store = openStore(`sqlite:${dir}/bench.db`, { sqliteBackgroundCheckpoints: true });
+    const store = openStore(`sqlite:${dir}/bench.db`);
     await migrateToLatest(store.db as never, store.dialect);
     results.push(await measureHotPath(store, 'SQLite', scans, rounds));
     await store.close();

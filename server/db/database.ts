@@ -4,7 +4,6 @@ import SqliteDatabase from 'better-sqlite3';
 import { type DatabaseConnection, type Driver, Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
-import { BACKSTOP_PAGES, type Checkpointer, startCheckpointer } from './sqlite-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -27,8 +26,6 @@ export interface Store {
 export interface StoreOptions {
   /** SQLite synchronous mode: normal survives a process crash, full also a power loss. */
   sqliteSync?: 'normal' | 'full';
-  /** SQLite: checkpoint the WAL from a worker thread, not inside the app's commits (sqlite-checkpointer.ts). */
-  sqliteBackgroundCheckpoints?: boolean;
   /** PostgreSQL: connections in this process's pool. */
   poolSize?: number;
   /** PostgreSQL: a statement running longer than this is cancelled (0 = no limit). */
@@ -83,11 +80,6 @@ function openSqlite(file: string, options: StoreOptions): Store {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -16384');
   sqlite.pragma('temp_store = MEMORY');
-  let checkpointer: Checkpointer | undefined;
-  if (options.sqliteBackgroundCheckpoints && file !== ':memory:') {
-    sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
-    checkpointer = startCheckpointer(file);
-  }
   const dialect = new SqliteDialect({ database: withStatementCache(sqlite) });
   const db = new Kysely<Database>({
     dialect: withRealErrors(dialect, (rollback) => async (connection) => {
@@ -100,7 +92,6 @@ function openSqlite(file: string, options: StoreOptions): Store {
     dialect: 'sqlite',
     sqlite,
     async close() {
-      await checkpointer?.stop();
       await db.destroy();
     },
   };
