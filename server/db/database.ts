@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { type DatabaseConnection, type Driver, Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -26,6 +27,8 @@ export interface Store {
 export interface StoreOptions {
   /** SQLite synchronous mode: normal survives a process crash, full also a power loss. */
   sqliteSync?: 'normal' | 'full';
+  /** SQLite: checkpoint the WAL from a worker thread, not inside the app's commits (sqlite-checkpointer.ts). */
+  sqliteBackgroundCheckpoints?: boolean;
   /** PostgreSQL: connections in this process's pool. */
   poolSize?: number;
   /** PostgreSQL: a statement running longer than this is cancelled (0 = no limit). */
@@ -87,11 +90,22 @@ function openSqlite(file: string, options: StoreOptions): Store {
       if (sqlite.inTransaction) await rollback(connection);
     }),
   });
+  let checkpointer: Checkpointer | undefined;
+  if (options.sqliteBackgroundCheckpoints && file !== ':memory:') {
+    sqlite.pragma('wal_autocheckpoint = 0');
+    checkpointer = startCheckpointer(file, {
+      hold: (work) => db.connection().execute(work),
+      onUnaskedExit: () => {
+        if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+      },
+    });
+  }
   return {
     db,
     dialect: 'sqlite',
     sqlite,
     async close() {
+      await checkpointer?.stop();
       await db.destroy();
     },
   };

@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '../server/db/database.js';
+import { type Checkpointer, startCheckpointer } from '../server/db/sqlite-checkpointer.js';
+
+// SQLite only: checkpoints are how SQLite's WAL reaches the database file.
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempFile(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'admit-checkpoint-'));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return path.join(dir, 'admit.db');
+}
+
+function open(background: boolean) {
+  const file = tempFile();
+  const store = openStore(`sqlite:${file}`, { sqliteBackgroundCheckpoints: background });
+  let closed = false;
+  cleanups.push(async () => {
+    if (!closed) await store.close();
+  });
+  const sqlite = store.sqlite;
+  if (!sqlite) throw new Error('no SQLite connection');
+  sqlite.exec('create table blobs (b blob)');
+  return {
+    store,
+    sqlite,
+    file,
+    close: async () => {
+      closed = true;
+      await store.close();
+    },
+  };
+}
+
+/** `pages` pages of 4 KB in one commit. */
+function writePages(sqlite: SqliteDatabase.Database, pages: number) {
+  const insert = sqlite.prepare('insert into blobs values (randomblob(4000))');
+  sqlite.transaction(() => {
+    for (let i = 0; i < pages; i++) insert.run();
+  })();
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(check: () => boolean, ms = 5_000): Promise<boolean> {
+  for (const start = Date.now(); Date.now() - start < ms; await pause(20)) if (check()) return true;
+  return check();
+}
+
+describe('WAL checkpoints off the event loop (SQLite)', () => {
+  it('copies committed pages into the database file from a worker, the app’s connection checkpointing nothing', async () => {
+    const { sqlite, file } = open(true);
+    expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const before = fs.statSync(file).size;
+    // 500 pages (2 MB): under SQLite's own automatic checkpoint (1,000 pages) anyway.
+    writePages(sqlite, 500);
+    expect(await until(() => fs.statSync(file).size - before >= 2_000_000)).toBe(true);
+    expect(sqlite.prepare('select count(*) as n from blobs').get()).toEqual({ n: 500 });
+  });
+
+  it('without it, the same commit stays in the WAL until SQLite’s own checkpoint (the control)', async () => {
+    const { sqlite, file } = open(false);
+    const before = fs.statSync(file).size;
+    writePages(sqlite, 500);
+    await pause(500);
+    expect(fs.statSync(file).size).toBe(before);
+  });
+
+  it('makes a WAL that keeps growing start over: past its limit it holds the app’s connection while it copies the rest', async () => {
+    const file = tempFile();
+    const sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('wal_autocheckpoint = 0');
+    sqlite.exec('create table blobs (b blob)');
+    let holds = 0;
+    let writing = 0;
+    let wroteWhileHeld = false;
+    const checkpointer: Checkpointer = startCheckpointer(file, {
+      hold: async (work) => {
+        holds++;
+        if (writing > 0) wroteWhileHeld = true;
+        await work();
+      },
+      onUnaskedExit: () => {},
+      restartPages: 300,
+      everyMs: 10,
+    });
+    cleanups.push(() => {
+      sqlite.close();
+    });
+    cleanups.push(() => checkpointer.stop());
+    // Commits that never pause long: 40 pages a turn of the event loop.
+    for (let i = 0; i < 100 && holds === 0; i++) {
+      writing++;
+      writePages(sqlite, 40);
+      writing--;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await until(() => holds > 0)).toBe(true);
+    expect(wroteWhileHeld).toBe(false);
+    await pause(50);
+    writePages(sqlite, 1);
+    // The WAL started over: it holds the last commit only, not the hundreds of pages before it.
+    const [wal] = sqlite.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+    expect(wal?.log).toBeLessThan(20);
+  });
+
+  it('stops its worker when the store closes, leaving a database another connection opens whole', async () => {
+    const { sqlite, file, close } = open(true);
+    writePages(sqlite, 500);
+    await close();
+    const again = openStore(`sqlite:${file}`);
+    cleanups.push(() => again.close());
+    expect(again.sqlite?.prepare('select count(*) as n from blobs').get()).toEqual({ n: 500 });
+  });
+
+  it('hands checkpoints back to the app when its worker ends unasked (here: it cannot open the file)', async () => {
+    const handedBack = new Promise<boolean>((resolve) => {
+      startCheckpointer(path.join(os.tmpdir(), `admit-no-such-dir-${process.pid}`, 'missing.db'), {
+        hold: (work) => work(),
+        onUnaskedExit: () => resolve(true),
+      });
+      setTimeout(() => resolve(false), 5_000);
+    });
+    expect(await handedBack).toBe(true);
+  });
+});
