@@ -90,6 +90,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(storePlugin, {
     databaseUrl: config.databaseUrl,
     sqliteSync: config.sqliteSync,
+    // One process: its worker can hold the only writer while the WAL starts over. Several
+    // processes on one file keep SQLite's own checkpoints (sqlite-checkpointer.ts).
+    sqliteBackgroundCheckpoints: config.workers === 1,
     poolSize: config.databasePoolSize,
     statementTimeoutMs: config.statementTimeoutMs,
   });

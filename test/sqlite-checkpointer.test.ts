@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../server/app.js';
+import { loadConfig } from '../server/config.js';
 import { openStore } from '../server/db/database.js';
 import { type Checkpointer, startCheckpointer } from '../server/db/sqlite-checkpointer.js';
 
@@ -111,6 +113,63 @@ describe('WAL checkpoints off the event loop (SQLite)', () => {
     // The WAL started over: it holds the last commit only, not the hundreds of pages before it.
     const [wal] = sqlite.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
     expect(wal?.log).toBeLessThan(20);
+  });
+
+  it('does not keep holding the app’s connection while a reader on an old snapshot (an online backup) stops the copy', async () => {
+    const file = tempFile();
+    const sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('wal_autocheckpoint = 0');
+    sqlite.exec('create table blobs (b blob)');
+    const backup = new SqliteDatabase(file, { readonly: true });
+    let holds = 0;
+    const checkpointer = startCheckpointer(file, {
+      hold: async (work) => {
+        holds++;
+        await work();
+      },
+      onUnaskedExit: () => {},
+      restartPages: 100,
+      everyMs: 10,
+    });
+    cleanups.push(() => {
+      sqlite.close();
+    });
+    cleanups.push(() => {
+      if (backup.open) backup.close();
+    });
+    cleanups.push(() => checkpointer.stop());
+    backup.exec('begin');
+    expect(backup.prepare('select count(*) as n from blobs').get()).toEqual({ n: 0 });
+    writePages(sqlite, 300);
+    await pause(800);
+    // One hold, then a second past a one-second pause at most: not one every round of 10 ms.
+    expect(holds).toBeGreaterThanOrEqual(1);
+    expect(holds).toBeLessThanOrEqual(2);
+    backup.exec('commit');
+    backup.close();
+    // Once the reader is gone, the next hold copies everything and the WAL starts over.
+    const before = holds;
+    expect(await until(() => holds > before, 3_000)).toBe(true);
+    await pause(50);
+    writePages(sqlite, 1);
+    const [wal] = sqlite.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+    expect(wal?.log).toBeLessThan(20);
+  });
+
+  it('is what the app uses with one process; several processes on one file keep SQLite’s own checkpoints', async () => {
+    for (const [workers, autocheckpoint] of [
+      [1, 0],
+      [2, 1000],
+    ] as const) {
+      const config = loadConfig({}, { databaseUrl: `sqlite:${tempFile()}`, webRoot: null, logLevel: 'warn', workers });
+      const app = await buildApp(config, { logger: false });
+      try {
+        expect(app.store.sqlite?.pragma('wal_autocheckpoint', { simple: true })).toBe(autocheckpoint);
+      } finally {
+        await app.close();
+      }
+    }
   });
 
   it('stops its worker when the store closes, leaving a database another connection opens whole', async () => {

@@ -44,6 +44,9 @@ db.pragma('busy_timeout = 0');
 let timer;
 let stopped = false;
 let asked = false;
+// A held copy that could not take everything (a reader on an old snapshot: an online backup)
+// is not asked for again before this time.
+let askAfter = 0;
 function passive() {
   try {
     return db.pragma('wal_checkpoint(PASSIVE)')[0];
@@ -57,7 +60,7 @@ function round() {
   const result = passive();
   // Pages committed while it copied: copy them soon after.
   const behind = result !== undefined && result.checkpointed < result.log;
-  if (result && result.log >= workerData.restartPages && !asked) {
+  if (result && result.log >= workerData.restartPages && !asked && Date.now() >= askAfter) {
     asked = true;
     parentPort.postMessage('restart');
   }
@@ -68,8 +71,10 @@ parentPort.on('message', (message) => {
   if (message === 'held') {
     // The app's connection writes nothing now: this copy takes what is left.
     const result = passive();
+    const copied = result !== undefined && result.checkpointed === result.log;
     asked = false;
-    parentPort.postMessage({ copied: result !== undefined && result.checkpointed === result.log });
+    if (!copied) askAfter = Date.now() + 1000;
+    parentPort.postMessage({ copied });
     return;
   }
   stopped = true;

@@ -20,7 +20,7 @@ declare module 'fastify' {
 
 /** Opens the database, migrates it on start, makes the redeemer, and closes it all when the app closes. */
 async function storePlugin(app: FastifyInstance, opts: StoreOptions & { databaseUrl: string }) {
-  const store = openStore(opts.databaseUrl, { ...opts, sqliteBackgroundCheckpoints: true });
+  const store = openStore(opts.databaseUrl, opts);
   try {
     const applied = await migrateToLatest(store.db as never, store.dialect);
     if (applied.length > 0) app.log.info({ applied }, 'database migrated');
