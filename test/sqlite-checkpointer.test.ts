@@ -57,6 +57,40 @@ async function until(check: () => boolean, ms = 5_000): Promise<boolean> {
   return check();
 }
 
+/**
+ * A WAL database on a connection of its own, checkpointing nothing itself, with a checkpointer
+ * whose holds are counted (`onHold` runs at each): both closed after the test.
+ */
+function walWithCheckpointer(restartPages: number, onHold: () => void = () => {}) {
+  const file = tempFile();
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('wal_autocheckpoint = 0');
+  sqlite.exec('create table blobs (b blob)');
+  const counted = { holds: 0 };
+  const checkpointer: Checkpointer = startCheckpointer(file, {
+    hold: async (work) => {
+      counted.holds++;
+      onHold();
+      await work();
+    },
+    onUnaskedExit: () => {},
+    restartPages,
+    everyMs: 10,
+  });
+  cleanups.push(() => {
+    sqlite.close();
+  });
+  cleanups.push(() => checkpointer.stop());
+  return { file, sqlite, counted };
+}
+
+/** Frames in the WAL now: after a restart, only the commits since. */
+function walFrames(sqlite: SqliteDatabase.Database): number {
+  const [wal] = sqlite.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+  return wal?.log ?? Number.NaN;
+}
+
 describe('WAL checkpoints off the event loop (SQLite)', () => {
   it('copies committed pages into the database file from a worker, the app’s connection checkpointing nothing', async () => {
     const { sqlite, file } = open(true);
@@ -77,84 +111,47 @@ describe('WAL checkpoints off the event loop (SQLite)', () => {
   });
 
   it('makes a WAL that keeps growing start over: past its limit it holds the app’s connection while it copies the rest', async () => {
-    const file = tempFile();
-    const sqlite = new SqliteDatabase(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('wal_autocheckpoint = 0');
-    sqlite.exec('create table blobs (b blob)');
-    let holds = 0;
     let writing = 0;
     let wroteWhileHeld = false;
-    const checkpointer: Checkpointer = startCheckpointer(file, {
-      hold: async (work) => {
-        holds++;
-        if (writing > 0) wroteWhileHeld = true;
-        await work();
-      },
-      onUnaskedExit: () => {},
-      restartPages: 300,
-      everyMs: 10,
+    const { sqlite, counted } = walWithCheckpointer(300, () => {
+      if (writing > 0) wroteWhileHeld = true;
     });
-    cleanups.push(() => {
-      sqlite.close();
-    });
-    cleanups.push(() => checkpointer.stop());
     // Commits that never pause long: 40 pages a turn of the event loop.
-    for (let i = 0; i < 100 && holds === 0; i++) {
+    for (let i = 0; i < 100 && counted.holds === 0; i++) {
       writing++;
       writePages(sqlite, 40);
       writing--;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    expect(await until(() => holds > 0)).toBe(true);
+    expect(await until(() => counted.holds > 0)).toBe(true);
     expect(wroteWhileHeld).toBe(false);
     await pause(50);
     writePages(sqlite, 1);
     // The WAL started over: it holds the last commit only, not the hundreds of pages before it.
-    const [wal] = sqlite.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
-    expect(wal?.log).toBeLessThan(20);
+    expect(walFrames(sqlite)).toBeLessThan(20);
   });
 
   it('does not keep holding the app’s connection while a reader on an old snapshot (an online backup) stops the copy', async () => {
-    const file = tempFile();
-    const sqlite = new SqliteDatabase(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('wal_autocheckpoint = 0');
-    sqlite.exec('create table blobs (b blob)');
+    const { file, sqlite, counted } = walWithCheckpointer(100);
     const backup = new SqliteDatabase(file, { readonly: true });
-    let holds = 0;
-    const checkpointer = startCheckpointer(file, {
-      hold: async (work) => {
-        holds++;
-        await work();
-      },
-      onUnaskedExit: () => {},
-      restartPages: 100,
-      everyMs: 10,
-    });
-    cleanups.push(() => {
-      sqlite.close();
-    });
     cleanups.push(() => {
       if (backup.open) backup.close();
     });
-    cleanups.push(() => checkpointer.stop());
     backup.exec('begin');
     expect(backup.prepare('select count(*) as n from blobs').get()).toEqual({ n: 0 });
     writePages(sqlite, 300);
     await pause(800);
     // One hold, then a second past a one-second pause at most: not one every round of 10 ms.
-    expect(holds).toBeGreaterThanOrEqual(1);
-    expect(holds).toBeLessThanOrEqual(2);
+    expect(counted.holds).toBeGreaterThanOrEqual(1);
+    expect(counted.holds).toBeLessThanOrEqual(2);
     backup.exec('commit');
     backup.close();
     // Once the reader is gone, the next hold copies everything and the WAL starts over.
-    const before = holds;
-    expect(await until(() => holds > before, 3_000)).toBe(true);
+    const before = counted.holds;
+    expect(await until(() => counted.holds > before, 3_000)).toBe(true);
     await pause(50);
     writePages(sqlite, 1);
-    const [wal] = sqlite.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
-    expect(wal?.log).toBeLessThan(20);
+    expect(walFrames(sqlite)).toBeLessThan(20);
   });
 
   it('is what the app uses with one process; several processes on one file keep SQLite’s own checkpoints', async () => {

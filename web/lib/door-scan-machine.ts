@@ -27,6 +27,11 @@ const unresolvedMax = 50;
 export type ScanSource = 'camera' | 'scanner' | 'typed';
 export type FailureReason = 'offline' | 'timeout' | 'network' | 'server' | 'refused';
 
+/** A failure with no answer at all (the request may or may not have reached the server). */
+export function isUnanswered(reason: FailureReason): boolean {
+  return reason === 'network' || reason === 'timeout';
+}
+
 /** One physical scan, as sent (and, after a failure, sent again) to POST /api/door/scans. */
 export interface ScanAttempt {
   scanId: string;
@@ -210,8 +215,7 @@ export function scanUnanswered(
 ): Step {
   const { screen } = machine;
   if (screen.kind === 'checking' && screen.attempt.scanId === input.scanId) {
-    const unanswered = input.reason === 'network' || input.reason === 'timeout';
-    const decision = unanswered ? (input.decideOffline?.(screen.attempt.code) ?? null) : null;
+    const decision = isUnanswered(input.reason) ? (input.decideOffline?.(screen.attempt.code) ?? null) : null;
     if (decision) return offlineVerdict(machine, screen.attempt, decision, input.now);
   }
   return { machine: scanFailed(machine, input), send: null, ignored: null };

@@ -7,6 +7,7 @@ import {
   dismissScan,
   forgetCode,
   initialScanMachine,
+  isUnanswered,
   retryScan,
   type ScanAttempt,
   type ScanMachine,
@@ -81,7 +82,7 @@ export function useDoorScanner({
         case 'failed': {
           // No answer at all: the phone's copy decides, as offline (its hash is computed first).
           const door = offlineRef.current?.door;
-          if (door && (answer.reason === 'network' || answer.reason === 'timeout')) {
+          if (door && isUnanswered(answer.reason)) {
             void door
               .prepare(attempt.code)
               .catch(() => undefined)
