@@ -3,6 +3,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { type DatabaseConnection, type Driver, Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { preparedName } from './prepared-statements.js';
 import type { Database } from './schema.js';
 import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer.js';
 
@@ -133,6 +134,18 @@ function withStatementCache(sqlite: SqliteDatabase.Database, size = 256) {
   };
 }
 
+/**
+ * Statements registered with preparedOnPostgres go out under their name, so this connection
+ * parses and plans each once (Kysely calls `client.query(text, values)`).
+ */
+function sendPreparedByName(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
+    const name = typeof text === 'string' ? preparedName(text) : undefined;
+    return name === undefined ? query(text, values, callback) : query({ name, text, values }, callback);
+  };
+}
+
 function openPostgres(url: string, options: StoreOptions): Store {
   const pool = new pg.Pool({
     connectionString: url,
@@ -147,7 +160,10 @@ function openPostgres(url: string, options: StoreOptions): Store {
   // A client in use that loses its connection (a failover, an administrator's terminate) fails
   // its query, then emits 'error' as well; the pool listens only while a client is idle, and an
   // 'error' nobody listens to would crash the process. The pool drops the client on release.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    sendPreparedByName(client);
+  });
   const db = new Kysely<Database>({
     dialect: withRealErrors(new PostgresDialect({ pool }), (rollback) => async (connection) => {
       // An open connection takes ROLLBACK in any state: one that fails means the connection is

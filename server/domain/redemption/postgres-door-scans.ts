@@ -1,10 +1,12 @@
 import { CompiledQuery, type Kysely } from 'kysely';
+import { allPreparedOnPostgres } from '../../db/prepared-statements.js';
 import type { Database } from '../../db/schema.js';
 import { nowIso } from '../common.js';
 import { assertDoorLinkLive } from '../doors/door-sessions.js';
 import { COUNTER_SLOTS } from '../events/event-counters.js';
 import type { EventChanges } from '../live/changes.js';
 import { findLoggedScan, replayDoorScan } from './door-scan-log.js';
+import { decideOfflineScan } from './offline-door-scans.js';
 import {
   DoorLabels,
   type KnownRedeemed,
@@ -14,7 +16,6 @@ import {
 } from './process-caches.js';
 import { type DoorScanDecision, type DoorScanInput, PUBLIC_DOOR } from './redeemer.js';
 import type { RefusedRow, WonRow } from './rows.js';
-import { decideOfflineScan } from './offline-door-scans.js';
 import { logVoidScan } from './void-scans.js';
 
 const SCAN_COLUMNS = `id, event_seq, door_link_seq, session_seq, device, ticket_id, outcome, at,
@@ -29,7 +30,7 @@ const SCAN_COLUMNS = `id, event_seq, door_link_seq, session_seq, device, ticket_
  * Parameters: $1 ticket id, $2 at, $3 event seq, $4 link seq, $5 session seq, $6 device,
  * $7 scan id, and $8 the counter slot (win) or the outcome (log).
  */
-const statements = {
+const statements = allPreparedOnPostgres({
   win: `with won as (
       update tickets set redeemed_at = $2, redeem_key = null, redeemed_door_seq = $4
       where id = $1 and redeemed_at is null and event_seq = $3
@@ -62,7 +63,7 @@ const statements = {
   log: `insert into scans (${SCAN_COLUMNS})
     values ($7::varchar, $3::integer, $4::integer, $5::integer, $6::varchar, $1::varchar, $8::varchar, $2::varchar,
       null, null, null)`,
-};
+});
 
 /** A ticket neither won nor refused: its event, and whether the organiser voided it. */
 interface VoidableRow {

@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
+import { preparedOnPostgres } from '../../db/prepared-statements.js';
 import type { Database } from '../../db/schema.js';
 import { canonicalId, nowIso } from '../common.js';
 import { COUNTER_SLOTS } from '../events/event-counters.js';
@@ -37,7 +38,7 @@ import { timeOrderedScanId } from './scan-ids.js';
  * (a code no ticket has, a replay, a ticket redeemed or undone by a transaction that committed
  * while this one ran) is decided again by the per-scan path.
  */
-const groupStatement = `with input as (
+const groupStatement = preparedOnPostgres(`with input as (
     select * from unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[])
       with ordinality as i(id, key, at, cutoff, scan_id, n)),
   locked as (
@@ -72,7 +73,7 @@ const groupStatement = `with input as (
     order by i.scan_id)
   select n, event_seq, batch_seq, null::varchar as redeemed_at, null::integer as duplicate_scans from won
   union all
-  select n, event_seq, batch_seq, redeemed_at, duplicate_scans from refused`;
+  select n, event_seq, batch_seq, redeemed_at, duplicate_scans from refused`);
 
 /**
  * The door scans of a group in one statement, by the door's rule (PostgresDoorScans): only a
@@ -82,7 +83,7 @@ const groupStatement = `with input as (
  * A scan left undecided (its link revoked, a retry, a ticket of another event or of none, a ticket
  * changed by a transaction that committed while this one ran) goes the per-scan way.
  */
-const doorStatement = `with input as (
+const doorStatement = preparedOnPostgres(`with input as (
     select * from unnest($1::varchar[], $2::varchar[], $3::integer[], $4::integer[], $5::integer[],
       $6::varchar[], $7::varchar[])
       with ordinality as i(id, at, event_seq, link_seq, session_seq, device, scan_id, n)),
@@ -129,7 +130,7 @@ const doorStatement = `with input as (
   select n, event_seq, batch_seq, null::varchar as redeemed_at, null::integer as duplicate_scans,
     null::varchar as first_door from won
   union all
-  select n, event_seq, batch_seq, redeemed_at, duplicate_scans, first_door from named`;
+  select n, event_seq, batch_seq, redeemed_at, duplicate_scans, first_door from named`);
 
 /** What the group statement says of one scan: won (no redeemed_at) or refused. */
 interface GroupRow {

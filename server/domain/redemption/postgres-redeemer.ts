@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
+import { allPreparedOnPostgres } from '../../db/prepared-statements.js';
 import type { Database } from '../../db/schema.js';
 import { canonicalId, nowIso } from '../common.js';
 import { COUNTER_SLOTS } from '../events/event-counters.js';
@@ -28,7 +29,7 @@ import { logVoidScan } from './void-scans.js';
  * locks decide concurrent scans: the loser's WHERE is re-checked after the winner commits. A
  * public scan is logged without door link, session or device: its door is the "public link".
  */
-const statements = {
+const statements = allPreparedOnPostgres({
   /** $1 at, $2 idempotency key, $3 ticket id, $4 counter slot, $5 the scan's id in the log. */
   win: `with won as (
       update tickets set redeemed_at = $1, redeem_key = $2 where id = $3 and redeemed_at is null
@@ -59,7 +60,7 @@ const statements = {
   /** Codes no ticket has, counted on their client's row of the minute: $1 minute, $2 client address, $3 scans. */
   countUnknown: `insert into unknown_code_scans (minute, client_address, scans) values ($1, $2, $3)
     on conflict (minute, client_address) do update set scans = unknown_code_scans.scans + excluded.scans`,
-};
+});
 
 /**
  * PostgreSQL: one statement per scan, on the pool's connections, so concurrent scans commit in
