@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { CalendarDate, Limits, TicketStatus, Timestamp, Uuid, uuidPattern } from './schemas.js';
+import { CalendarDate, Limits, OrNull, TicketStatus, Timestamp, Uuid, uuidPattern } from './schemas.js';
 
 /** Limits of the organiser controls, shared by the API validation and the web forms. */
 export const ControlLimits = {
@@ -45,7 +45,7 @@ export type EventHasRedemptionsProblem = Static<typeof EventHasRedemptionsProble
 
 export const UpdateTicketLabelBody = Type.Object(
   {
-    label: Type.Union([Type.String({ maxLength: Limits.labelMax * 4 }), Type.Null()], {
+    label: OrNull(Type.String({ maxLength: Limits.labelMax * 4 }), {
       description: 'The new label (≤ 200 characters once normalised); null or "" clears it',
     }),
   },
@@ -106,7 +106,7 @@ export const DoorLookupItem = Type.Object({
   codeStart: Type.String({ description: 'The first 8 characters of the ticket id, to compare with a printout' }),
   label: Type.String(),
   status: TicketStatus,
-  redeemedAt: Type.Union([Timestamp, Type.Null()]),
+  redeemedAt: OrNull(Timestamp),
 });
 export type DoorLookupItem = Static<typeof DoorLookupItem>;
 

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { CalendarDate, Ticket, Timestamp, Uuid, uuidPattern } from './schemas.js';
+import { CalendarDate, OrNull, StringEnum, Ticket, Timestamp, Uuid, uuidPattern } from './schemas.js';
 
 /** Limits of the door API, shared by its validation and the web forms. */
 export const DoorLimits = {
@@ -20,8 +20,8 @@ export const DoorLink = Type.Object(
     label: Type.String({ description: 'Where it is used, e.g. "North gate"' }),
     createdAt: Timestamp,
     expiresAt: Timestamp,
-    revokedAt: Type.Union([Timestamp, Type.Null()]),
-    lastUsedAt: Type.Union([Timestamp, Type.Null()], { description: 'Last time a device of this link did anything' }),
+    revokedAt: OrNull(Timestamp),
+    lastUsedAt: OrNull(Timestamp, { description: 'Last time a device of this link did anything' }),
     devices: Type.Integer({ description: 'Door sessions (devices) opened with this link' }),
   },
   { $id: 'DoorLink' },
@@ -71,14 +71,14 @@ export const DoorSessionResponse = Type.Object({
   expiresAt: Timestamp,
   event: DoorEvent,
   doorLink: DoorLinkRef,
-  device: Type.Union([Type.String(), Type.Null()]),
+  device: OrNull(Type.String()),
 });
 export type DoorSessionResponse = Static<typeof DoorSessionResponse>;
 
 export const DoorMe = Type.Object({
   event: DoorEvent,
   doorLink: DoorLinkRef,
-  device: Type.Union([Type.String(), Type.Null()]),
+  device: OrNull(Type.String()),
   expiresAt: Timestamp,
   totalTickets: Type.Integer(),
   redeemedTickets: Type.Integer(),
@@ -93,37 +93,27 @@ export type DoorMe = Static<typeof DoorMe>;
  * The decided outcomes of a door scan (each answered with HTTP 200). `offline_double_entry`: an
  * upload of an offline admission of a ticket that had been redeemed elsewhere meanwhile.
  */
-export const ScanOutcome = Type.Union([
-  Type.Literal('admitted'),
-  Type.Literal('already_redeemed'),
-  Type.Literal('not_found'),
-  Type.Literal('wrong_event'),
-  Type.Literal('unreadable'),
-  Type.Literal('void'),
-  Type.Literal('offline_double_entry'),
-]);
+const SCAN_OUTCOMES = [
+  'admitted',
+  'already_redeemed',
+  'not_found',
+  'wrong_event',
+  'unreadable',
+  'void',
+  'offline_double_entry',
+] as const;
+export const ScanOutcome = StringEnum(SCAN_OUTCOMES);
 export type ScanOutcome = Static<typeof ScanOutcome>;
 
 /**
  * Outcomes as the scan log shows them: a door's outcomes, plus the organiser's changes: the undo of
  * an admission, and a ticket voided or made ok again.
  */
-export const LoggedScanOutcome = Type.Union([
-  ...ScanOutcome.anyOf,
-  Type.Literal('undone'),
-  Type.Literal('voided'),
-  Type.Literal('unvoided'),
-]);
+export const LoggedScanOutcome = StringEnum([...SCAN_OUTCOMES, 'undone', 'voided', 'unvoided']);
 export type LoggedScanOutcome = Static<typeof LoggedScanOutcome>;
 
 /** What a device decided offline, as it uploads the scan once back online. */
-export const OfflineDecision = Type.Union([
-  Type.Literal('admitted'),
-  Type.Literal('already_redeemed'),
-  Type.Literal('void'),
-  Type.Literal('not_found'),
-  Type.Literal('wrong_event'),
-]);
+export const OfflineDecision = StringEnum(['admitted', 'already_redeemed', 'void', 'not_found', 'wrong_event']);
 export type OfflineDecision = Static<typeof OfflineDecision>;
 
 /** Limits of an offline scan's device time, relative to the server's clock at upload. */
@@ -175,9 +165,7 @@ export const DoorScanResult = Type.Object({
   duplicateScans: Type.Optional(
     Type.Integer({ description: 'already_redeemed: refused scans since, this one included' }),
   ),
-  voidReason: Type.Optional(
-    Type.Union([Type.String(), Type.Null()], { description: 'void: the organiser’s reason, if given' }),
-  ),
+  voidReason: Type.Optional(OrNull(Type.String(), { description: 'void: the organiser’s reason, if given' })),
 });
 export type DoorScanResult = Static<typeof DoorScanResult>;
 
@@ -186,12 +174,12 @@ export const Scan = Type.Object(
   {
     id: Type.String({ description: 'The scan id a door drew (a UUID), or the log’s own id for other scans' }),
     at: Timestamp,
-    ticketId: Type.Union([Uuid, Type.Null()]),
+    ticketId: OrNull(Uuid),
     outcome: LoggedScanOutcome,
     door: Type.String({ description: 'The door link’s label, "public link" or "organiser"' }),
-    device: Type.Union([Type.String(), Type.Null()]),
+    device: OrNull(Type.String()),
     deviceAt: Type.Optional(
-      Type.Union([Timestamp, Type.Null()], {
+      OrNull(Timestamp, {
         description:
           'An offline scan: the device’s clock when it made it (`at` is that time too); null otherwise. Always sent',
       }),
@@ -220,7 +208,7 @@ export const VerifierChangesQuery = Type.Object(
 
 export const VerifierChange = Type.Object({
   hash: Type.String({ pattern: '^[0-9a-f]{16}$', description: 'The ticket’s verifier hash, 16 hex digits' }),
-  state: Type.Union([Type.Literal('ok'), Type.Literal('redeemed'), Type.Literal('void')]),
+  state: StringEnum(['ok', 'redeemed', 'void']),
 });
 
 export const VerifierChanges = Type.Object({

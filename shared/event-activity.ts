@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { LoggedScanOutcome, Scan } from './door.js';
-import { Timestamp, Uuid } from './schemas.js';
+import { OrNull, StringEnum, Timestamp, Uuid } from './schemas.js';
 
 /** Limits of the organiser's view of the door. */
 export const ActivityLimits = {
@@ -21,7 +21,7 @@ export type ScansQuery = Static<typeof ScansQuery>;
 
 export const ScanList = Type.Object({
   items: Type.Array(Scan),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  nextCursor: OrNull(Type.String()),
 });
 export type ScanList = Static<typeof ScanList>;
 
@@ -30,12 +30,7 @@ export const ScansCsvQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const ArrivalsBucket = Type.Union([
-  Type.Literal('1m'),
-  Type.Literal('5m'),
-  Type.Literal('15m'),
-  Type.Literal('1h'),
-]);
+export const ArrivalsBucket = StringEnum(['1m', '5m', '15m', '1h']);
 export type ArrivalsBucket = Static<typeof ArrivalsBucket>;
 
 export const ArrivalsQuery = Type.Object({ bucket: Type.Optional(ArrivalsBucket) }, { additionalProperties: false });

@@ -1,4 +1,4 @@
-import { type Static, Type } from 'typebox';
+import { type Static, type TString, Type } from 'typebox';
 
 /** Limits shared by the API validation and the web forms. */
 export const Limits = {
@@ -13,6 +13,23 @@ export const Limits = {
   ticketPageMax: 500,
   labelMax: 200,
 } as const;
+
+/**
+ * One of fixed strings, as `{ type: 'string', enum }`. A union of literals would be an `anyOf`,
+ * which fast-json-stringify checks member by member with Ajv on every response it writes (about
+ * 1 µs a field on the redeem and door answers); an enum is written as the string it is.
+ */
+export function StringEnum<const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) {
+  return Type.Unsafe<T[number]>({ ...options, type: 'string', enum: [...values] });
+}
+
+/**
+ * A string schema that also takes null, as `type: ['string', 'null']` (OpenAPI 3.0 shows it as
+ * `nullable`): written and validated without the `anyOf` a union with null would be.
+ */
+export function OrNull(schema: TString, options: Record<string, unknown> = {}) {
+  return Type.Unsafe<string | null>({ ...schema, ...options, type: ['string', 'null'] });
+}
 
 export const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
@@ -47,9 +64,9 @@ function ticketProperties() {
   return {
     id: Uuid,
     eventId: Uuid,
-    status: Type.Union([Type.Literal('ok'), Type.Literal('redeemed'), Type.Literal('void')]),
+    status: StringEnum(['ok', 'redeemed', 'void']),
     createdAt: Timestamp,
-    redeemedAt: Type.Union([Timestamp, Type.Null()]),
+    redeemedAt: OrNull(Timestamp),
   };
 }
 
@@ -117,14 +134,7 @@ export const CreateEventBody = Type.Object(
 );
 export type CreateEventBody = Static<typeof CreateEventBody>;
 
-export const EventSort = Type.Union([
-  Type.Literal('date'),
-  Type.Literal('-date'),
-  Type.Literal('name'),
-  Type.Literal('-name'),
-  Type.Literal('createdAt'),
-  Type.Literal('-createdAt'),
-]);
+export const EventSort = StringEnum(['date', '-date', 'name', '-name', 'createdAt', '-createdAt']);
 export type EventSort = Static<typeof EventSort>;
 
 export const ListEventsQuery = Type.Object(
@@ -161,14 +171,14 @@ export const AddTicketsResponse = Type.Object({
 });
 export type AddTicketsResponse = Static<typeof AddTicketsResponse>;
 
-export const TicketStatus = Type.Union([Type.Literal('ok'), Type.Literal('redeemed'), Type.Literal('void')]);
+export const TicketStatus = StringEnum(['ok', 'redeemed', 'void']);
 export type TicketStatus = Static<typeof TicketStatus>;
 
 export const Ticket = Type.Object(ticketProperties(), { $id: 'Ticket' });
 export type Ticket = Static<typeof Ticket>;
 
 /** A ticket's label in the owner's views: a holder's name or a seat, null when unset; never in public answers. */
-export const TicketLabel = Type.Union([Type.String({ maxLength: Limits.labelMax }), Type.Null()], {
+export const TicketLabel = OrNull(Type.String({ maxLength: Limits.labelMax }), {
   description: 'The organiser’s label (a holder’s name, a seat); null when unset',
 });
 
@@ -179,8 +189,8 @@ export type ListedTicket = Static<typeof ListedTicket>;
 export const OwnerTicket = Type.Object({
   ...ticketProperties(),
   label: TicketLabel,
-  voidedAt: Type.Union([Timestamp, Type.Null()], { description: 'When the organiser voided it; null unless void' }),
-  voidReason: Type.Union([Type.String(), Type.Null()], {
+  voidedAt: OrNull(Timestamp, { description: 'When the organiser voided it; null unless void' }),
+  voidReason: OrNull(Type.String(), {
     description: 'The organiser’s reason for the void, if given',
   }),
   event: Type.Object({ id: Uuid, name: Type.String(), date: CalendarDate }),
@@ -252,14 +262,14 @@ export type ListTicketsQuery = Static<typeof ListTicketsQuery>;
 
 export const TicketList = Type.Object({
   items: Type.Array(ListedTicket),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  nextCursor: OrNull(Type.String()),
 });
 export type TicketList = Static<typeof TicketList>;
 
 export const CsvQuery = Type.Object(
   {
     status: Type.Optional(
-      Type.Union([Type.Literal('ok'), Type.Literal('redeemed'), Type.Literal('void'), Type.Literal('all')], {
+      StringEnum(['ok', 'redeemed', 'void', 'all'], {
         default: 'ok',
       }),
     ),
@@ -277,16 +287,14 @@ export const CsvQuery = Type.Object(
 export type CsvQuery = Static<typeof CsvQuery>;
 
 /** How printed tickets sit on paper: six to an A4 or Letter sheet with cut marks, or one a page. */
-export const PdfLayout = Type.Union([Type.Literal('a4'), Type.Literal('letter'), Type.Literal('single')], {
+export const PdfLayout = StringEnum(['a4', 'letter', 'single'], {
   default: 'a4',
 });
 export type PdfLayout = Static<typeof PdfLayout>;
 
 export const PdfQuery = Type.Object(
   {
-    status: Type.Optional(
-      Type.Union([Type.Literal('ok'), Type.Literal('redeemed'), Type.Literal('all')], { default: 'ok' }),
-    ),
+    status: Type.Optional(StringEnum(['ok', 'redeemed', 'all'], { default: 'ok' })),
     batch: Type.Optional(Uuid),
     layout: Type.Optional(PdfLayout),
   },
