@@ -94,6 +94,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     // processes on one file keep SQLite's own checkpoints (sqlite-checkpointer.ts).
     sqliteBackgroundCheckpoints: config.workers === 1,
     poolSize: config.databasePoolSize,
+    preparedStatements: config.databasePreparedStatements,
     statementTimeoutMs: config.statementTimeoutMs,
   });
   await app.register(livePlugin);

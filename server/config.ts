@@ -165,6 +165,13 @@ export const configVariables = {
     default: 10,
     description: 'PostgreSQL connections per process',
   }),
+  DATABASE_PREPARED_STATEMENTS: variable({
+    key: 'databasePreparedStatements',
+    kind: boolean,
+    default: true,
+    description:
+      "PostgreSQL: the door rush's statements are prepared once per connection; `false` sends every statement unprepared (for PgBouncer in transaction mode older than 1.21, or without `max_prepared_statements`)",
+  }),
   DATABASE_STATEMENT_TIMEOUT_MS: variable({
     key: 'statementTimeoutMs',
     kind: integer(0, 24 * 3600 * 1000),

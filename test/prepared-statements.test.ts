@@ -78,5 +78,19 @@ describe.runIf(testStore === 'postgres')(
         .executeTakeFirstOrThrow();
       expect(Number(redeemed.n)).toBe(20);
     });
+
+    it('with preparedStatements: false (a pooler in transaction mode), every statement goes unnamed', async () => {
+      const unnamed = openStore(fresh.url, { poolSize: 1, preparedStatements: false });
+      try {
+        const redeemer = createRedeemer(unnamed);
+        const ids = await ticketsOfNewEvent(10);
+        const outcomes = await Promise.all(ids.map((ticketId) => redeemer.redeem({ ticketId })));
+        expect(outcomes.map((r) => r.outcome)).toEqual(ids.map(() => 'redeemed'));
+        const { rows } = await sql<{ n: string }>`select count(*) as n from pg_prepared_statements`.execute(unnamed.db);
+        expect(Number(rows[0]?.n)).toBe(0);
+      } finally {
+        await unnamed.close();
+      }
+    });
   },
 );

@@ -32,6 +32,11 @@ export interface StoreOptions {
   sqliteBackgroundCheckpoints?: boolean;
   /** PostgreSQL: connections in this process's pool. */
   poolSize?: number;
+  /**
+   * PostgreSQL: send the statements registered with preparedOnPostgres under their name (the
+   * default); false sends them unnamed, as a connection pooler in transaction mode may need.
+   */
+  preparedStatements?: boolean;
   /** PostgreSQL: a statement running longer than this is cancelled (0 = no limit). */
   statementTimeoutMs?: number;
 }
@@ -162,7 +167,7 @@ function openPostgres(url: string, options: StoreOptions): Store {
   // 'error' nobody listens to would crash the process. The pool drops the client on release.
   pool.on('connect', (client) => {
     client.on('error', () => {});
-    sendPreparedByName(client);
+    if (options.preparedStatements !== false) sendPreparedByName(client);
   });
   const db = new Kysely<Database>({
     dialect: withRealErrors(new PostgresDialect({ pool }), (rollback) => async (connection) => {
