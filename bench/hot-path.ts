@@ -130,7 +130,8 @@ async function main() {
   const results: HotPath[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'admit-hot-path-'));
   try {
-    const store = openStore(`sqlite:${dir}/bench.db`);
+    // As the app opens it with one process (WORKERS=1): checkpoints in a worker thread.
+    const store = openStore(`sqlite:${dir}/bench.db`, { sqliteBackgroundCheckpoints: true });
     await migrateToLatest(store.db as never, store.dialect);
     results.push(await measureHotPath(store, 'SQLite', scans, rounds));
     await store.close();

@@ -29,7 +29,10 @@ export interface WrkResult {
   p99: number;
   /** The run outlasted its ids (the rate is then not one of first scans alone). */
   exhausted: boolean;
-  /** Ids handed out (sent, including the requests still in flight when wrk stopped). */
+  /**
+   * Ids handed out (sent, including the requests still in flight when wrk stopped, and the one
+   * each thread draws while wrk sets it up and never sends: test/bench-wrk.test.ts).
+   */
   issued: number;
   /** One past the highest position in `ids` handed out: where the next run should start. */
   next: number;
