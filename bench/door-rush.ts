@@ -101,7 +101,6 @@ async function measureDoorRush({ options, clock, running }: Bench, spec: RushSpe
   const extra: Proc[] = [];
   let ceiling: PgbenchCeiling | undefined;
   try {
-    if (workers > 1) await sleep(1500); // every worker listening, not just the first
     const headers = await registerRemote(server.url, `bench${workers}`);
     const warm = await createEventRemote(server.url, headers, 'Warm-up', sizes.warmupTickets);
     const warmIds = await remoteTicketIds(server.url, headers, warm.id);

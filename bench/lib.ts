@@ -68,8 +68,8 @@ async function spawnListening(
  * The compiled Admit server as `npm start` runs it (scripts/start-server.mjs: MALLOC_ARENA_MAX=2
  * unless set), API only, warn logging.
  */
-export function startAdmit(databaseUrl: string, env: Record<string, string> = {}, nodeArgs: string[] = []) {
-  return spawnListening(
+export async function startAdmit(databaseUrl: string, env: Record<string, string> = {}, nodeArgs: string[] = []) {
+  const server = await spawnListening(
     [...nodeArgs, path.join(root, 'dist', 'node', 'server', 'server.js')],
     {
       DATABASE_URL: databaseUrl,
@@ -81,6 +81,16 @@ export function startAdmit(databaseUrl: string, env: Record<string, string> = {}
     '/healthz',
     'Admit server',
   );
+  // With WORKERS > 1, /healthz answers once the first worker listens; the primary says of each.
+  const workers = Number(env.WORKERS ?? 1);
+  for (let i = 0; (server.output().match(/worker \d+ listening/g) ?? []).length < workers; i++) {
+    if (i === 300) {
+      await server.stop('SIGKILL');
+      throw new Error(`Admit server: not every one of ${workers} workers listened:\n${server.output()}`);
+    }
+    await sleep(100);
+  }
+  return server;
 }
 
 /** The ceiling: a bare Fastify route answering `body` (JSON) on GET /redeem/:id, in `workers` processes. */

@@ -84,6 +84,8 @@ async function runPrimary(config: Config) {
   let stopping = false;
   const fork = () => cluster.fork();
   for (let i = 0; i < config.workers; i++) fork();
+  // A worker counts once it listens: until then the port is served by the others alone.
+  cluster.on('listening', (worker) => console.log(`worker ${worker.process.pid} listening`));
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
     console.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting a new one`);

@@ -34,23 +34,31 @@ describe(`WORKERS=2 (${testStore})`, () => {
 
   it('serves from two workers, replaces one that dies, and keeps sessions across workers', async () => {
     server = await startServer((await db).url, { WORKERS: '2' });
-    const primary = server.child.pid as number;
-    await waitFor(() => workerPids(primary).length === 2);
-    const headers = await registerRemote(server.url, 'workers');
+    const running = server;
+    const primary = running.child.pid as number;
+    // The primary says when each worker listens; killing one before the other listens would
+    // leave the port with no worker for a moment, which is not what this test is about.
+    const listening = () => [...running.output().matchAll(/worker (\d+) listening/g)].map((m) => Number(m[1]));
+    await waitFor(() => listening().length === 2);
+    expect(workerPids(primary).sort()).toEqual(listening().sort());
+    const headers = await registerRemote(running.url, 'workers');
 
-    const [victim] = workerPids(primary);
+    const [victim] = listening();
     process.kill(victim as number, 'SIGKILL');
+    // Once the primary has seen it die, the other worker answers while the replacement starts.
+    await waitFor(() => running.output().includes(`worker ${victim} exited (SIGKILL); starting a new one`));
+    expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
     await waitFor(() => {
       const pids = workerPids(primary);
-      return pids.length === 2 && !pids.includes(victim as number);
+      return pids.length === 2 && !pids.includes(victim as number) && listening().length === 3;
     });
 
     // Whichever worker answers, the session (a database row) is valid.
     for (let i = 0; i < 20; i++) {
-      const me = await fetch(`${server.url}/api/auth/me`, { headers });
+      const me = await fetch(`${running.url}/api/auth/me`, { headers });
       expect(me.status).toBe(200);
     }
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
 
     // SIGTERM to the primary stops every worker.
     const pids = workerPids(primary);
