@@ -83,7 +83,7 @@ export async function startAdmit(databaseUrl: string, env: Record<string, string
   );
   // With WORKERS > 1, /healthz answers once the first worker listens; the primary says of each.
   const workers = Number(env.WORKERS ?? 1);
-  for (let i = 0; (server.output().match(/worker \d+ listening/g) ?? []).length < workers; i++) {
+  for (let i = 0; workers > 1 && (server.output().match(/worker \d+ listening/g) ?? []).length < workers; i++) {
     if (i === 300) {
       await server.stop('SIGKILL');
       throw new Error(`Admit server: not every one of ${workers} workers listened:\n${server.output()}`);

@@ -13,11 +13,15 @@ import {
   useBrowserApp,
 } from './support.js';
 
+// A sweep visits every page and runs axe on each: about 45 s on a 2-core machine, so it gets
+// twice the e2e project's 90 s.
+const sweep = { timeout: 180_000 };
+
 describe.skipIf(noChromium)('accessibility: axe finds no serious or critical violations', () => {
   const env = useBrowserApp();
 
   for (const scheme of ['light', 'dark'] as const) {
-    it(`every page, ${scheme} scheme`, async () => {
+    it(`every page, ${scheme} scheme`, sweep, async () => {
       const { context, page } = await newContext(env.browser, env.server.baseUrl);
       await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
       const found: Record<string, string[]> = {};
@@ -154,88 +158,92 @@ describe.skipIf(noChromium)('accessibility: axe finds no serious or critical vio
   });
 
   for (const scheme of ['light', 'dark'] as const) {
-    it(`the door: door-link modal, scanner, NOT CHECKED, revoked, public ticket page; no sideways scroll at 360 px, ${scheme} scheme`, async () => {
-      const found: Record<string, string[]> = {};
-      const check = async (page: Page, name: string) => {
-        await page.waitForTimeout(300);
-        const violations = await seriousViolations(page);
-        if (violations.length) found[name] = violations;
-        const sideways = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-        if (sideways && page.viewportSize()?.width === 360)
-          found[`${name} (scrolls sideways at 360 px)`] = ['scrollWidth'];
-      };
-      const org = await newContext(env.browser, env.server.baseUrl);
-      await org.page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-      await registerInBrowser(org.page);
-      const token = await sessionToken(org.context);
-      const event = await createEventViaApi(env.server.baseUrl, token, {
-        name: 'Accessible Door Night',
-        initialTickets: 4,
-      });
-      const [admitId, usedId, okId] = (await ticketIdsViaApi(env.server.baseUrl, token, event.id)) as [
-        string,
-        string,
-        string,
-      ];
-      await api(env.server.baseUrl, 'GET', `/redeem/${usedId}`);
+    it(
+      `the door: door-link modal, scanner, NOT CHECKED, revoked, public ticket page; no sideways scroll at 360 px, ${scheme} scheme`,
+      sweep,
+      async () => {
+        const found: Record<string, string[]> = {};
+        const check = async (page: Page, name: string) => {
+          await page.waitForTimeout(300);
+          const violations = await seriousViolations(page);
+          if (violations.length) found[name] = violations;
+          const sideways = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+          if (sideways && page.viewportSize()?.width === 360)
+            found[`${name} (scrolls sideways at 360 px)`] = ['scrollWidth'];
+        };
+        const org = await newContext(env.browser, env.server.baseUrl);
+        await org.page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+        await registerInBrowser(org.page);
+        const token = await sessionToken(org.context);
+        const event = await createEventViaApi(env.server.baseUrl, token, {
+          name: 'Accessible Door Night',
+          initialTickets: 4,
+        });
+        const [admitId, usedId, okId] = (await ticketIdsViaApi(env.server.baseUrl, token, event.id)) as [
+          string,
+          string,
+          string,
+        ];
+        await api(env.server.baseUrl, 'GET', `/redeem/${usedId}`);
 
-      await org.page.goto(`/events/${event.id}`);
-      await org.page.getByRole('textbox', { name: 'Door name' }).fill('Main entrance');
-      await org.page.getByRole('button', { name: 'Create door link' }).click();
-      const modal = org.page.getByRole('dialog', { name: 'Door link “Main entrance”' });
-      await modal.waitFor();
-      await check(org.page, 'door-link modal');
-      const link = (await modal.getByTestId('door-link-url').textContent()) ?? '';
-      await modal.getByRole('button', { name: 'Done' }).click();
-      await org.page.getByTestId('door-link-row').first().waitFor();
-      await check(org.page, 'event with door links');
+        await org.page.goto(`/events/${event.id}`);
+        await org.page.getByRole('textbox', { name: 'Door name' }).fill('Main entrance');
+        await org.page.getByRole('button', { name: 'Create door link' }).click();
+        const modal = org.page.getByRole('dialog', { name: 'Door link “Main entrance”' });
+        await modal.waitFor();
+        await check(org.page, 'door-link modal');
+        const link = (await modal.getByTestId('door-link-url').textContent()) ?? '';
+        await modal.getByRole('button', { name: 'Done' }).click();
+        await org.page.getByTestId('door-link-row').first().waitFor();
+        await check(org.page, 'event with door links');
 
-      const phone = await newPhoneContext(env.browser, env.server.baseUrl);
-      const { page } = phone;
-      await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-      await page.goto(link);
-      await page.getByRole('button', { name: 'Start scanning' }).waitFor();
-      await check(page, 'door: device name');
-      await openDoorLink(page, link);
-      await waitForVerifier(page, 4);
-      await page.keyboard.type(`${admitId}\n`);
-      await page.getByTestId('door-answer').waitFor();
-      await page.getByTestId('door-answer').click();
-      await page.getByTestId('door-undo').waitFor();
-      await check(page, 'door: ready, recent scans with undo');
-      await phone.context.setOffline(true);
-      await page.getByTestId('door-offline').waitFor();
-      await check(page, 'door: offline banner');
-      // A typed prefix needs the server: NOT CHECKED offline.
-      await page.keyboard.type(`${okId.slice(0, 8)}\n`);
-      await page.locator('[data-testid="door-answer"][data-outcome="not_checked"]').waitFor();
-      await check(page, 'door: NOT CHECKED');
-      await page.getByRole('button', { name: 'Dismiss' }).click();
-      await page.getByTestId('door-answer').waitFor({ state: 'detached' });
-      // A full code is decided from the phone's copy: ADMITTED, marked offline.
-      await page.keyboard.type(`${okId}\n`);
-      await page.locator('[data-testid="door-answer"][data-offline="true"]').waitFor();
-      await check(page, 'door: ADMITTED · OFFLINE');
-      await phone.context.setOffline(false);
+        const phone = await newPhoneContext(env.browser, env.server.baseUrl);
+        const { page } = phone;
+        await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+        await page.goto(link);
+        await page.getByRole('button', { name: 'Start scanning' }).waitFor();
+        await check(page, 'door: device name');
+        await openDoorLink(page, link);
+        await waitForVerifier(page, 4);
+        await page.keyboard.type(`${admitId}\n`);
+        await page.getByTestId('door-answer').waitFor();
+        await page.getByTestId('door-answer').click();
+        await page.getByTestId('door-undo').waitFor();
+        await check(page, 'door: ready, recent scans with undo');
+        await phone.context.setOffline(true);
+        await page.getByTestId('door-offline').waitFor();
+        await check(page, 'door: offline banner');
+        // A typed prefix needs the server: NOT CHECKED offline.
+        await page.keyboard.type(`${okId.slice(0, 8)}\n`);
+        await page.locator('[data-testid="door-answer"][data-outcome="not_checked"]').waitFor();
+        await check(page, 'door: NOT CHECKED');
+        await page.getByRole('button', { name: 'Dismiss' }).click();
+        await page.getByTestId('door-answer').waitFor({ state: 'detached' });
+        // A full code is decided from the phone's copy: ADMITTED, marked offline.
+        await page.keyboard.type(`${okId}\n`);
+        await page.locator('[data-testid="door-answer"][data-offline="true"]').waitFor();
+        await check(page, 'door: ADMITTED · OFFLINE');
+        await phone.context.setOffline(false);
 
-      await page.goto(`/t/${okId}`);
-      await page.getByTestId('public-ticket').waitFor();
-      await check(page, 'public ticket (ok)');
-      await page.goto(`/t/${usedId}`);
-      await page.getByTestId('public-ticket').waitFor();
-      await check(page, 'public ticket (used)');
-      await page.goto('/t/00000000-0000-4000-8000-000000000000');
-      await page.getByTestId('public-ticket').waitFor();
-      await check(page, 'public ticket (not found)');
+        await page.goto(`/t/${okId}`);
+        await page.getByTestId('public-ticket').waitFor();
+        await check(page, 'public ticket (ok)');
+        await page.goto(`/t/${usedId}`);
+        await page.getByTestId('public-ticket').waitFor();
+        await check(page, 'public ticket (used)');
+        await page.goto('/t/00000000-0000-4000-8000-000000000000');
+        await page.getByTestId('public-ticket').waitFor();
+        await check(page, 'public ticket (not found)');
 
-      await page.context().clearCookies();
-      await page.goto('/door');
-      await page.getByTestId('door-access').waitFor();
-      await check(page, 'door: open the link again');
+        await page.context().clearCookies();
+        await page.goto('/door');
+        await page.getByTestId('door-access').waitFor();
+        await check(page, 'door: open the link again');
 
-      expect(found).toEqual({});
-      await phone.context.close();
-      await org.context.close();
-    });
+        expect(found).toEqual({});
+        await phone.context.close();
+        await org.context.close();
+      },
+    );
   }
 });
