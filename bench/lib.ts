@@ -12,7 +12,7 @@ import type { Store } from '../server/db/database.js';
 import { nowIso } from '../server/domain/common.js';
 import { COUNTER_SLOTS } from '../server/domain/events/event-counters.js';
 import { freshPostgres } from '../test/databases.js';
-import { freePort } from '../test/processes.js';
+import { freePort, listeningWorkers } from '../test/processes.js';
 
 export const root = path.resolve(import.meta.dirname, '..');
 
@@ -81,14 +81,13 @@ export async function startAdmit(databaseUrl: string, env: Record<string, string
     '/healthz',
     'Admit server',
   );
-  // With WORKERS > 1, /healthz answers once the first worker listens; the primary says of each.
+  // With WORKERS > 1, /healthz answers once the first worker listens.
   const workers = Number(env.WORKERS ?? 1);
-  for (let i = 0; workers > 1 && (server.output().match(/worker \d+ listening/g) ?? []).length < workers; i++) {
-    if (i === 300) {
+  if (workers > 1) {
+    await listeningWorkers(server, workers, 30_000).catch(async (err) => {
       await server.stop('SIGKILL');
-      throw new Error(`Admit server: not every one of ${workers} workers listened:\n${server.output()}`);
-    }
-    await sleep(100);
+      throw err;
+    });
   }
   return server;
 }

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testStore } from './databases.js';
 import { dataOf, openStream } from './live-client.js';
-import { registerRemote, remoteTicketIds, type ServerProcess, startServer } from './processes.js';
+import { listeningWorkers, registerRemote, remoteTicketIds, type ServerProcess, startServer } from './processes.js';
 
 /** POST on a connection of its own: the cluster's primary hands each new connection to the next worker in turn. */
 function postFresh(
@@ -44,6 +44,7 @@ describe(`live stream of the built server with WORKERS=2 (${testStore})`, () => 
 
   it('a stream held by one worker gets each redemption within 1 s, whichever worker took it', async () => {
     server = await startServer((await db).url, { WORKERS: '2' });
+    await listeningWorkers(server, 2); // else the first one could take every connection
     const headers = await registerRemote(server.url, 'liveworkers');
     const created = await postFresh(`${server.url}/api/events`, headers, {
       name: 'Two workers',

@@ -76,6 +76,20 @@ export async function startServer(
   throw new Error(`server did not become healthy:\n${output}`);
 }
 
+/**
+ * With WORKERS > 1: the pids of the workers that listen, as the primary announces them, once there
+ * are `count`. /healthz answers as soon as the first one listens.
+ */
+export async function listeningWorkers(server: ServerProcess, count: number, ms = 20_000): Promise<number[]> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const pids = [...server.output().matchAll(/worker (\d+) listening/g)].map((m) => Number(m[1]));
+    if (pids.length >= count) return pids;
+    if (Date.now() > until) throw new Error(`${pids.length} of ${count} workers listened:\n${server.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Registers a user against a running server and returns JSON headers with its bearer token. */
 export async function registerRemote(url: string, username: string): Promise<Record<string, string>> {
   const res = await fetch(`${url}/api/auth/register`, {

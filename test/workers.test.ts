@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testStore } from './databases.js';
-import { registerRemote, type ServerProcess, startServer } from './processes.js';
+import { listeningWorkers, registerRemote, type ServerProcess, startServer } from './processes.js';
 
 function workerPids(primaryPid: number): number[] {
   try {
@@ -36,22 +36,18 @@ describe(`WORKERS=2 (${testStore})`, () => {
     server = await startServer((await db).url, { WORKERS: '2' });
     const running = server;
     const primary = running.child.pid as number;
-    // The primary says when each worker listens; killing one before the other listens would
-    // leave the port with no worker for a moment, which is not what this test is about.
-    const listening = () => [...running.output().matchAll(/worker (\d+) listening/g)].map((m) => Number(m[1]));
-    await waitFor(() => listening().length === 2);
-    expect(workerPids(primary).sort()).toEqual(listening().sort());
+    // Killing a worker before the other listens would leave the port with no worker for a
+    // moment (Node's cluster closes it), which is not what this test is about.
+    const [victim, other] = await listeningWorkers(running, 2);
+    expect(workerPids(primary).sort()).toEqual([victim, other].sort());
     const headers = await registerRemote(running.url, 'workers');
 
-    const [victim] = listening();
     process.kill(victim as number, 'SIGKILL');
     // Once the primary has seen it die, the other worker answers while the replacement starts.
     await waitFor(() => running.output().includes(`worker ${victim} exited (SIGKILL); starting a new one`));
     expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
-    await waitFor(() => {
-      const pids = workerPids(primary);
-      return pids.length === 2 && !pids.includes(victim as number) && listening().length === 3;
-    });
+    const replacement = (await listeningWorkers(running, 3))[2] as number;
+    expect(workerPids(primary).sort()).toEqual([other, replacement].sort());
 
     // Whichever worker answers, the session (a database row) is valid.
     for (let i = 0; i < 20; i++) {
