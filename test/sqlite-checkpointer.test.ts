@@ -131,6 +131,18 @@ describe('WAL checkpoints off the event loop (SQLite)', () => {
     expect(walFrames(sqlite)).toBeLessThan(20);
   });
 
+  it('holds the app’s connection once after a big write, not again and again while nothing more is written', async () => {
+    const { sqlite, counted } = walWithCheckpointer(100);
+    writePages(sqlite, 300);
+    expect(await until(() => counted.holds > 0)).toBe(true);
+    // Rounds every 10 ms: an idle WAL past its limit, all copied already, is not held for again.
+    await pause(500);
+    expect(counted.holds).toBe(1);
+    // The next write starts the WAL over by itself.
+    writePages(sqlite, 1);
+    expect(walFrames(sqlite)).toBeLessThan(20);
+  });
+
   it('does not keep holding the app’s connection while a reader on an old snapshot (an online backup) stops the copy', async () => {
     const { file, sqlite, counted } = walWithCheckpointer(100);
     const backup = new SqliteDatabase(file, { readonly: true });

@@ -47,6 +47,9 @@ let asked = false;
 // A held copy that could not take everything (a reader on an old snapshot: an online backup)
 // is not asked for again before this time.
 let askAfter = 0;
+// The WAL's length when a held copy last took all of it: while it stays so, nothing was written
+// since, and the next write starts the WAL over by itself. Not asked for again until then.
+let copiedLog = -1;
 function passive() {
   try {
     return db.pragma('wal_checkpoint(PASSIVE)')[0];
@@ -60,7 +63,8 @@ function round() {
   const result = passive();
   // Pages committed while it copied: copy them soon after.
   const behind = result !== undefined && result.checkpointed < result.log;
-  if (result && result.log >= workerData.restartPages && !asked && Date.now() >= askAfter) {
+  const idle = result !== undefined && result.log === copiedLog;
+  if (result && result.log >= workerData.restartPages && !idle && !asked && Date.now() >= askAfter) {
     asked = true;
     parentPort.postMessage('restart');
   }
@@ -73,7 +77,8 @@ parentPort.on('message', (message) => {
     const result = passive();
     const copied = result !== undefined && result.checkpointed === result.log;
     asked = false;
-    if (!copied) askAfter = Date.now() + 1000;
+    if (copied) copiedLog = result.log;
+    else askAfter = Date.now() + 1000;
     parentPort.postMessage({ copied });
     return;
   }
