@@ -151,9 +151,10 @@ describe(`big writes on a listening server (${testStore})`, () => {
       `[big writes ${testStore}] ${watcher.answers.length} watcher answers while creating for ${creatingMs.toFixed(0)} ms, slowest ${slowest.toFixed(0)} ms`,
     );
     // One write holding the store for the whole creation would keep an answer waiting about as
-    // long as the creation; the chunks let others in between. 250 ms on a quiet machine, and
-    // never a fifth of the creation on a loaded one (where everything, the chunks too, is slower).
-    expect(slowest).toBeLessThanOrEqual(Math.max(250, creatingMs / 5));
+    // long as the creation; the chunks let others in between. 300 ms on a quiet machine, and
+    // never a third of the creation on a loaded one (where everything, the chunks too, is slower:
+    // with another process syncing 200 MB files in a loop, 40-185 ms while creating for 1.0-1.7 s).
+    expect(slowest).toBeLessThanOrEqual(Math.max(300, creatingMs / 3));
     expect(rounds).toBeGreaterThan(0);
 
     // Once answered, all of it shows.
