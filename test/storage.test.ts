@@ -57,9 +57,12 @@ async function setReadOnly(readOnly: boolean) {
 }
 
 /** Polls /readyz until it answers `status` (the pool may first meet the connections just cut). */
-async function readyzUntil(status: number) {
+async function readyzUntil(status: number, code?: string) {
+  // While the switch takes hold, a probe may also fail as "does not answer": wait for `code`.
+  const done = (r: Awaited<ReturnType<App['inject']>>) =>
+    r.statusCode === status && (code === undefined || (r.json() as { code?: string }).code === code);
   let res = await app.inject({ method: 'GET', url: '/readyz' });
-  for (let i = 0; i < 50 && res.statusCode !== status; i++) {
+  for (let i = 0; i < 50 && !done(res); i++) {
     await new Promise((r) => setTimeout(r, 100));
     res = await app.inject({ method: 'GET', url: '/readyz' });
   }
@@ -85,7 +88,7 @@ describe(`a database that cannot write (${testStore})`, () => {
 
     await setReadOnly(true);
     try {
-      const notReady = await readyzUntil(503);
+      const notReady = await readyzUntil(503, 'storage_unavailable');
       expectStorageUnavailable(notReady);
       log.length = 0;
 
