@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { eventually } from './live-client.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -81,13 +82,11 @@ export async function startServer(
  * are `count`. /healthz answers as soon as the first one listens.
  */
 export async function listeningWorkers(server: ServerProcess, count: number, ms = 20_000): Promise<number[]> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const pids = [...server.output().matchAll(/worker (\d+) listening/g)].map((m) => Number(m[1]));
-    if (pids.length >= count) return pids;
-    if (Date.now() > until) throw new Error(`${pids.length} of ${count} workers listened:\n${server.output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const pids = () => [...server.output().matchAll(/worker (\d+) listening/g)].map((m) => Number(m[1]));
+  await eventually(() => pids().length >= count, ms).catch(() => {
+    throw new Error(`${pids().length} of ${count} workers listened:\n${server.output()}`);
+  });
+  return pids();
 }
 
 /** Registers a user against a running server and returns JSON headers with its bearer token. */

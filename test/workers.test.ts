@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testStore } from './databases.js';
+import { eventually } from './live-client.js';
 import { listeningWorkers, registerRemote, type ServerProcess, startServer } from './processes.js';
 
 function workerPids(primaryPid: number): number[] {
@@ -12,14 +13,6 @@ function workerPids(primaryPid: number): number[] {
       .map(Number);
   } catch {
     return [];
-  }
-}
-
-async function waitFor(check: () => boolean, ms = 20_000) {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -44,7 +37,7 @@ describe(`WORKERS=2 (${testStore})`, () => {
 
     process.kill(victim as number, 'SIGKILL');
     // Once the primary has seen it die, the other worker answers while the replacement starts.
-    await waitFor(() => running.output().includes(`worker ${victim} exited (SIGKILL); starting a new one`));
+    await eventually(() => running.output().includes(`worker ${victim} exited (SIGKILL); starting a new one`), 20_000);
     expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
     const replacement = (await listeningWorkers(running, 3))[2] as number;
     expect(workerPids(primary).sort()).toEqual([other, replacement].sort());
